@@ -1,0 +1,20 @@
+package org.example.secondopinion;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * The second-opinion FHIR server: HAPI FHIR's JPA server (R4) inside Spring Boot.
+ * The FHIR endpoint is served at {@code /fhir}; see README.md.
+ */
+@SpringBootApplication(exclude = {ElasticsearchRestClientAutoConfiguration.class, ThymeleafAutoConfiguration.class})
+@ConfigurationPropertiesScan
+public class SecondOpinionServerApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(SecondOpinionServerApplication.class, args);
+	}
+}
