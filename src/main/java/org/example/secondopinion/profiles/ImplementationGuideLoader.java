@@ -1,0 +1,61 @@
+package org.example.secondopinion.profiles;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores our implementation guide in the server at start-up, so that it is served
+ * ({@code StructureDefinition?url=...}), listed in the CapabilityStatement and used by validation.
+ * Each resource is written under its own id with an update: loading the same guide again changes
+ * nothing, and a changed guide becomes a new version of each changed resource.
+ */
+@Component
+@ConditionalOnProperty(name = "second-opinion.profiles.load-on-startup", havingValue = "true", matchIfMissing = true)
+public class ImplementationGuideLoader implements ApplicationRunner {
+
+	/** Marks the loader's own writes, which need no validation on write. */
+	public static final String LOADING_GUIDE = ImplementationGuideLoader.class.getName();
+
+	private static final Logger log = LoggerFactory.getLogger(ImplementationGuideLoader.class);
+
+	private final FhirContext fhirContext;
+	private final DaoRegistry daoRegistry;
+	private final IValidationSupport validationSupport;
+
+	public ImplementationGuideLoader(FhirContext fhirContext, DaoRegistry daoRegistry, IValidationSupport validationSupport) {
+		this.fhirContext = fhirContext;
+		this.daoRegistry = daoRegistry;
+		this.validationSupport = validationSupport;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		long start = System.nanoTime();
+		ImplementationGuidePackage guide = ImplementationGuidePackage.load(fhirContext);
+		int changed = 0;
+		for (IBaseResource resource : guide.resourcesInLoadOrder()) {
+			changed += store(resource) ? 1 : 0;
+		}
+		validationSupport.invalidateCaches();
+		log.info("Implementation guide loaded: {} conformance resources, {} new or changed, in {} ms",
+				guide.resources().size(), changed, (System.nanoTime() - start) / 1_000_000);
+	}
+
+	@SuppressWarnings("unchecked")
+	private boolean store(IBaseResource resource) {
+		SystemRequestDetails request = new SystemRequestDetails();
+		request.getUserData().put(LOADING_GUIDE, Boolean.TRUE);
+		DaoMethodOutcome outcome = daoRegistry.getResourceDao(resource.fhirType()).update(resource, request);
+		return !outcome.isNop();
+	}
+}

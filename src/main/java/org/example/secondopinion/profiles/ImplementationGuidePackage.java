@@ -1,0 +1,125 @@
+package org.example.secondopinion.profiles;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/**
+ * Our implementation guide as packaged in the jar (from fhir-profiles/): its conformance
+ * resources, with snapshots generated from the authored differentials against the base R4
+ * definitions shipped in HAPI's validation-resources jar. No network is used.
+ */
+public final class ImplementationGuidePackage {
+
+	static final String LOCATION = "classpath*:fhir-profiles/*.json";
+
+	private final List<IBaseResource> resources;
+
+	private ImplementationGuidePackage(List<IBaseResource> resources) {
+		this.resources = List.copyOf(resources);
+	}
+
+	/** Reads every conformance resource of the packaged guide and generates the profiles' snapshots. */
+	public static ImplementationGuidePackage load(FhirContext fhirContext) {
+		List<IBaseResource> resources = readResources(fhirContext);
+		generateSnapshots(fhirContext, resources);
+		return new ImplementationGuidePackage(resources);
+	}
+
+	public List<IBaseResource> resources() {
+		return resources;
+	}
+
+	/** Conformance resources in storing order: terminology first, then profiles, then search parameters. */
+	public List<IBaseResource> resourcesInLoadOrder() {
+		List<String> order = List.of("CodeSystem", "ValueSet", "StructureDefinition", "SearchParameter");
+		return resources.stream()
+				.sorted(Comparator.comparingInt(r -> order.indexOf(r.fhirType())))
+				.toList();
+	}
+
+	public List<StructureDefinition> structureDefinitions() {
+		return resources.stream()
+				.filter(StructureDefinition.class::isInstance)
+				.map(StructureDefinition.class::cast)
+				.toList();
+	}
+
+	private static List<IBaseResource> readResources(FhirContext fhirContext) {
+		try {
+			Resource[] files = new PathMatchingResourcePatternResolver().getResources(LOCATION);
+			List<IBaseResource> resources = new ArrayList<>();
+			Arrays.stream(files)
+					.filter(file -> !"package.json".equals(file.getFilename()))
+					.sorted(Comparator.comparing(Resource::getFilename))
+					.forEach(file -> resources.add(parse(fhirContext, file)));
+			if (resources.isEmpty()) {
+				throw new IllegalStateException("No conformance resources found at " + LOCATION);
+			}
+			return resources;
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot list the implementation guide's files", e);
+		}
+	}
+
+	private static IBaseResource parse(FhirContext fhirContext, Resource file) {
+		try (InputStream in = file.getInputStream()) {
+			return fhirContext.newJsonParser().parseResource(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot read " + file.getFilename(), e);
+		}
+	}
+
+	/**
+	 * Extensions first, since the profiles' snapshots include the extensions' definitions.
+	 * Each generated snapshot replaces the differential-only definition in the chain.
+	 */
+	private static void generateSnapshots(FhirContext fhirContext, List<IBaseResource> resources) {
+		PrePopulatedValidationSupport guide = new PrePopulatedValidationSupport(fhirContext);
+		resources.forEach(guide::addResource);
+		ValidationSupportChain chain = new ValidationSupportChain(
+				new DefaultProfileValidationSupport(fhirContext),
+				guide,
+				new InMemoryTerminologyServerValidationSupport(fhirContext),
+				new CommonCodeSystemsTerminologyService(fhirContext),
+				new SnapshotGeneratingValidationSupport(fhirContext));
+		resources.stream()
+				.filter(StructureDefinition.class::isInstance)
+				.map(StructureDefinition.class::cast)
+				.sorted(Comparator.comparing((StructureDefinition sd) -> !"Extension".equals(sd.getType())))
+				.forEach(sd -> {
+					StructureDefinition withSnapshot = generateSnapshot(chain, sd);
+					sd.setSnapshot(withSnapshot.getSnapshot());
+					guide.addStructureDefinition(sd);
+					chain.invalidateCaches();
+				});
+	}
+
+	private static StructureDefinition generateSnapshot(IValidationSupport chain, StructureDefinition sd) {
+		StructureDefinition copy = sd.copy();
+		copy.setSnapshot(null);
+		IBaseResource generated = chain.generateSnapshot(
+				new ca.uhn.fhir.context.support.ValidationSupportContext(chain), copy, sd.getUrl(), null, sd.getName());
+		if (!(generated instanceof StructureDefinition result) || !result.hasSnapshot()) {
+			throw new IllegalStateException("Could not generate the snapshot of " + sd.getUrl());
+		}
+		return result;
+	}
+}

@@ -1,0 +1,88 @@
+package org.example.secondopinion.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.IInstanceValidatorModule;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationOptions;
+import ca.uhn.fhir.validation.ValidationResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.StringType;
+import org.springframework.stereotype.Component;
+
+/**
+ * Validates a resource against base R4 and, when it is part of a second-opinion case, against
+ * our profile for it, whether or not it claims that profile in meta.profile. Uses HAPI's instance
+ * validator with the server's validation support (base R4 definitions plus our stored guide).
+ */
+@Component
+public class CaseProfileValidator {
+
+	private final FhirContext fhirContext;
+	private final FhirValidator validator;
+
+	public CaseProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator) {
+		this.fhirContext = fhirContext;
+		this.validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
+	}
+
+	/**
+	 * @param bundleEntryTypes fullUrl → resource type of the entries of the bundle the resource came in
+	 *                         (empty when it came alone), to recognise references between entries
+	 */
+	public ValidationResult validate(IBaseResource resource, Map<String, String> bundleEntryTypes) {
+		ValidationOptions options = new ValidationOptions();
+		requiredProfile(resource, bundleEntryTypes)
+				.filter(profile -> !declaresProfile(resource, profile))
+				.ifPresent(options::addProfile);
+		return validator.validateWithResult(resource, options);
+	}
+
+	/** Our profile the resource must meet although it does not claim it, if any. */
+	public Optional<String> requiredProfile(IBaseResource resource, Map<String, String> bundleEntryTypes) {
+		return new CaseResourceRecognizer(new ReferenceTargetTypes(bundleEntryTypes)).profileFor(resource);
+	}
+
+	public static boolean declaresProfile(IBaseResource resource, String profile) {
+		return resource.getMeta().getProfile().stream()
+				.map(IPrimitiveType::getValueAsString)
+				.anyMatch(profile::equals);
+	}
+
+	/** The errors of a validation result as an OperationOutcome, each issue naming the element (FHIRPath). */
+	public OperationOutcome errorsAsOutcome(ValidationResult result) {
+		OperationOutcome outcome = new OperationOutcome();
+		for (SingleValidationMessage message : errors(result)) {
+			String location = message.getLocationString();
+			outcome.addIssue()
+					.setSeverity(message.getSeverity() == ResultSeverityEnum.FATAL ? IssueSeverity.FATAL : IssueSeverity.ERROR)
+					.setCode(IssueType.PROCESSING)
+					.setDiagnostics(location == null ? message.getMessage() : location + ": " + message.getMessage())
+					.setExpression(location == null ? List.of() : List.of(new StringType(location)));
+		}
+		return outcome;
+	}
+
+	public static List<SingleValidationMessage> errors(ValidationResult result) {
+		List<SingleValidationMessage> errors = new ArrayList<>();
+		for (SingleValidationMessage message : result.getMessages()) {
+			if (message.getSeverity() != null && message.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal()) {
+				errors.add(message);
+			}
+		}
+		return errors;
+	}
+
+	FhirContext fhirContext() {
+		return fhirContext;
+	}
+}
