@@ -3,6 +3,7 @@ package org.example.secondopinion;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -10,7 +11,13 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * The second-opinion FHIR server: HAPI FHIR's JPA server (R4) inside Spring Boot.
  * The FHIR endpoint is served at {@code /fhir}; see README.md.
  */
-@SpringBootApplication(exclude = {ElasticsearchRestClientAutoConfiguration.class, ThymeleafAutoConfiguration.class})
+// HAPI brings Flyway, Elasticsearch and Thymeleaf on the classpath; none of them is ours to start.
+// HAPI's schema is created and updated by Hibernate (see application.yaml).
+@SpringBootApplication(exclude = {
+	ElasticsearchRestClientAutoConfiguration.class,
+	ThymeleafAutoConfiguration.class,
+	FlywayAutoConfiguration.class
+})
 @ConfigurationPropertiesScan
 public class SecondOpinionServerApplication {
 

@@ -56,7 +56,6 @@ public class HapiJpaWiring {
 		settings.setAllowExternalReferences(false);
 		// An EHR that retries a request must not see a cached, stale search result.
 		settings.setReuseCachedSearchResultsForMillis(null);
-		settings.setDefaultSearchParamsCanBeOverridden(false);
 		return settings;
 	}
 

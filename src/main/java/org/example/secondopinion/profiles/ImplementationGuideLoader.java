@@ -5,6 +5,7 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +32,17 @@ public class ImplementationGuideLoader implements ApplicationRunner {
 	private final FhirContext fhirContext;
 	private final DaoRegistry daoRegistry;
 	private final IValidationSupport validationSupport;
+	private final ISearchParamRegistry searchParamRegistry;
 
-	public ImplementationGuideLoader(FhirContext fhirContext, DaoRegistry daoRegistry, IValidationSupport validationSupport) {
+	public ImplementationGuideLoader(
+			FhirContext fhirContext,
+			DaoRegistry daoRegistry,
+			IValidationSupport validationSupport,
+			ISearchParamRegistry searchParamRegistry) {
 		this.fhirContext = fhirContext;
 		this.daoRegistry = daoRegistry;
 		this.validationSupport = validationSupport;
+		this.searchParamRegistry = searchParamRegistry;
 	}
 
 	@Override
@@ -46,7 +53,9 @@ public class ImplementationGuideLoader implements ApplicationRunner {
 		for (IBaseResource resource : guide.resourcesInLoadOrder()) {
 			changed += store(resource) ? 1 : 0;
 		}
+		// Our profiles and search parameters apply from the first request on, not after the next cache refresh.
 		validationSupport.invalidateCaches();
+		searchParamRegistry.forceRefresh();
 		log.info("Implementation guide loaded: {} conformance resources, {} new or changed, in {} ms",
 				guide.resources().size(), changed, (System.nanoTime() - start) / 1_000_000);
 	}

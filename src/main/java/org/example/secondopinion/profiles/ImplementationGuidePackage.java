@@ -3,6 +3,7 @@ package org.example.secondopinion.profiles;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.context.support.ValidationSupportContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyS
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -88,26 +90,38 @@ public final class ImplementationGuidePackage {
 	}
 
 	/**
-	 * Extensions first, since the profiles' snapshots include the extensions' definitions.
-	 * Each generated snapshot replaces the differential-only definition in the chain.
+	 * A validation support that knows base R4 and this guide and needs no server and no network:
+	 * what the snapshot generator uses, and what checks the sample bundles offline.
 	 */
-	private static void generateSnapshots(FhirContext fhirContext, List<IBaseResource> resources) {
+	public ValidationSupportChain offlineValidationSupport(FhirContext fhirContext) {
+		return offlineValidationSupport(fhirContext, resources);
+	}
+
+	private static ValidationSupportChain offlineValidationSupport(FhirContext fhirContext, List<IBaseResource> resources) {
 		PrePopulatedValidationSupport guide = new PrePopulatedValidationSupport(fhirContext);
 		resources.forEach(guide::addResource);
-		ValidationSupportChain chain = new ValidationSupportChain(
+		return new ValidationSupportChain(
 				new DefaultProfileValidationSupport(fhirContext),
 				guide,
 				new InMemoryTerminologyServerValidationSupport(fhirContext),
 				new CommonCodeSystemsTerminologyService(fhirContext),
+				new UnknownCodeSystemWarningValidationSupport(fhirContext),
 				new SnapshotGeneratingValidationSupport(fhirContext));
+	}
+
+	/**
+	 * Extensions first, since the profiles' snapshots include the extensions' definitions. Each
+	 * generated snapshot is set on the resource itself, which the chain holds, so later profiles
+	 * see the extensions with their snapshots.
+	 */
+	private static void generateSnapshots(FhirContext fhirContext, List<IBaseResource> resources) {
+		ValidationSupportChain chain = offlineValidationSupport(fhirContext, resources);
 		resources.stream()
 				.filter(StructureDefinition.class::isInstance)
 				.map(StructureDefinition.class::cast)
 				.sorted(Comparator.comparing((StructureDefinition sd) -> !"Extension".equals(sd.getType())))
 				.forEach(sd -> {
-					StructureDefinition withSnapshot = generateSnapshot(chain, sd);
-					sd.setSnapshot(withSnapshot.getSnapshot());
-					guide.addStructureDefinition(sd);
+					sd.setSnapshot(generateSnapshot(chain, sd).getSnapshot());
 					chain.invalidateCaches();
 				});
 	}
@@ -116,7 +130,7 @@ public final class ImplementationGuidePackage {
 		StructureDefinition copy = sd.copy();
 		copy.setSnapshot(null);
 		IBaseResource generated = chain.generateSnapshot(
-				new ca.uhn.fhir.context.support.ValidationSupportContext(chain), copy, sd.getUrl(), null, sd.getName());
+				new ValidationSupportContext(chain), copy, sd.getUrl(), null, sd.getName());
 		if (!(generated instanceof StructureDefinition result) || !result.hasSnapshot()) {
 			throw new IllegalStateException("Could not generate the snapshot of " + sd.getUrl());
 		}

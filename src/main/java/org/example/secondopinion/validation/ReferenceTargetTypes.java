@@ -11,12 +11,12 @@ import org.hl7.fhir.r4.model.Reference;
  * reference itself ({@code Patient/1}, {@code ServiceRequest?identifier=...}, an absolute URL), or,
  * for the {@code urn:uuid:} references inside a transaction, from the bundle entry it names.
  */
-final class ReferenceTargetTypes implements Function<Reference, Optional<String>> {
+public final class ReferenceTargetTypes implements Function<Reference, Optional<String>> {
 
 	private final Map<String, String> bundleEntryTypes;
 
 	/** @param bundleEntryTypes fullUrl → resource type of each entry of the bundle being processed */
-	ReferenceTargetTypes(Map<String, String> bundleEntryTypes) {
+	public ReferenceTargetTypes(Map<String, String> bundleEntryTypes) {
 		this.bundleEntryTypes = bundleEntryTypes;
 	}
 

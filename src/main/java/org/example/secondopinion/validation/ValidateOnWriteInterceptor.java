@@ -3,6 +3,8 @@ package org.example.secondopinion.validation;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -15,6 +17,7 @@ import java.util.Map;
 import org.example.secondopinion.profiles.ImplementationGuideLoader;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Parameters;
 
 /**
  * Validation on write: every resource created or updated through the API is checked against base
@@ -61,7 +64,8 @@ public class ValidateOnWriteInterceptor {
 
 	/** Adds the findings against the profile the server requires on write to a {@code $validate} result. */
 	@Hook(Pointcut.VALIDATION_COMPLETED)
-	public ValidationResult addRequiredProfile(IBaseResource resource, ValidationResult result) {
+	public ValidationResult addRequiredProfile(IBaseResource validated, String rawResource, ValidationResult result) {
+		IBaseResource resource = resourceToValidate(validated != null ? validated : parse(rawResource));
 		if (resource == null) {
 			return result;
 		}
@@ -76,6 +80,30 @@ public class ValidateOnWriteInterceptor {
 				.filter(message -> !messages.contains(message))
 				.forEach(messages::add);
 		return new ValidationResult(validator.fhirContext(), messages);
+	}
+
+	/** $validate may be called with the resource itself or with a Parameters holding it as "resource". */
+	private static IBaseResource resourceToValidate(IBaseResource received) {
+		if (received instanceof Parameters parameters) {
+			return parameters.getParameter().stream()
+					.filter(parameter -> "resource".equals(parameter.getName()) && parameter.hasResource())
+					.map(parameter -> (IBaseResource) parameter.getResource())
+					.findFirst()
+					.orElse(null);
+		}
+		return received;
+	}
+
+	private IBaseResource parse(String rawResource) {
+		EncodingEnum encoding = rawResource == null ? null : EncodingEnum.detectEncodingNoDefault(rawResource);
+		if (encoding == null) {
+			return null;
+		}
+		try {
+			return encoding.newParser(validator.fhirContext()).parseResource(rawResource);
+		} catch (DataFormatException unparseable) {
+			return null; // HAPI's own validation has reported it
+		}
 	}
 
 	private void validateOrReject(IBaseResource resource, RequestDetails request) {

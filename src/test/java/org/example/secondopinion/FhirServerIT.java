@@ -1,0 +1,70 @@
+package org.example.secondopinion;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.hl7.fhir.r4.model.Bundle;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Base of the HTTP-level tests: the real server on a random port, on its own H2 file database.
+ * Every subclass uses the same configuration, so Spring starts the server once for all of them.
+ */
+@SpringBootTest(
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = {"second-opinion.data-dir=./target/it-data/${random.uuid}"})
+public abstract class FhirServerIT {
+
+	protected static final FhirContext FHIR = FhirContext.forR4Cached();
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	@LocalServerPort
+	protected int port;
+
+	protected String baseUrl() {
+		return "http://localhost:" + port + "/fhir";
+	}
+
+	protected IGenericClient client() {
+		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+		FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
+		return FHIR.newRestfulGenericClient(baseUrl());
+	}
+
+	/** POSTs a body as it is, to see the exact status and body the server answers. */
+	protected HttpResponse<String> post(String path, String contentType, String body) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+				.timeout(Duration.ofMinutes(2))
+				.header("Content-Type", contentType)
+				.header("Accept", contentType.contains("xml") ? "application/fhir+xml" : "application/fhir+json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build();
+		return send(request);
+	}
+
+	protected HttpResponse<String> send(HttpRequest request) {
+		try {
+			return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** Number of resources a search finds, e.g. {@code count("Patient?identifier=sys|val")}. */
+	protected int count(String search) {
+		Bundle result = client().search().byUrl(search + (search.contains("?") ? "&" : "?") + "_summary=count")
+				.returnBundle(Bundle.class).execute();
+		return result.getTotal();
+	}
+}

@@ -1,0 +1,39 @@
+package org.example.secondopinion.samples;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Bundle;
+
+/** The files in sample-bundles/, in posting order (name order). */
+final class SampleBundles {
+
+	static final Path FOLDER = Path.of("sample-bundles");
+	static final Path INVALID = FOLDER.resolve("invalid");
+
+	static List<Path> validFiles() {
+		try (Stream<Path> files = Files.list(FOLDER)) {
+			return files.filter(file -> file.getFileName().toString().endsWith(".json")).sorted().toList();
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
+	static String read(Path file) {
+		try {
+			return Files.readString(file);
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
+	static Bundle parse(FhirContext fhirContext, Path file) {
+		return fhirContext.newJsonParser().parseResource(Bundle.class, read(file));
+	}
+
+	private SampleBundles() {}
+}

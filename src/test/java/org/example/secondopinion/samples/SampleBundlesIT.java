@@ -1,0 +1,86 @@
+package org.example.secondopinion.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.util.UrlUtil;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.example.secondopinion.FhirServerIT;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The sample bundles post as they are, in name order, as sample-bundles/README.md says. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SampleBundlesIT extends FhirServerIT {
+
+	@Test
+	@Order(1)
+	void everySampleBundlePostsInNameOrderAndCreatesEveryEntry() {
+		List<Path> files = SampleBundles.validFiles();
+		assertThat(files).hasSizeGreaterThanOrEqualTo(6);
+		for (Path file : files) {
+			Bundle response = postTransaction(file);
+			for (BundleEntryComponent entry : response.getEntry()) {
+				assertThat(entry.getResponse().getStatus())
+						.as("%s: %s", file.getFileName(), entry.getResponse().getLocation())
+						.startsWith("201");
+			}
+		}
+	}
+
+	@Test
+	@Order(2)
+	void postingASampleAgainCreatesNothingNew() {
+		for (Path file : SampleBundles.validFiles()) {
+			Bundle response = postTransaction(file);
+			assertThat(response.getEntry())
+					.as(file.getFileName().toString())
+					.allSatisfy(entry -> assertThat(entry.getResponse().getStatus()).startsWith("200"));
+		}
+	}
+
+	@Test
+	@Order(3)
+	void theOpinionsAreSearchableByConcordance() {
+		Bundle changed = client().search().byUrl("DiagnosticReport?concordance=changed")
+				.returnBundle(Bundle.class).execute();
+		assertThat(changed.getEntry())
+				.extracting(entry -> ((DiagnosticReport) entry.getResource()).getConclusion())
+				.anySatisfy(conclusion -> assertThat(conclusion).containsIgnoringCase("liposarcoma"));
+		assertThat(count("DiagnosticReport?concordance=refined")).isGreaterThanOrEqualTo(1);
+		assertThat(count("DiagnosticReport?concordance=confirmed")).isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
+	@Order(4)
+	void theRequestSentWithoutItsPathologyReportHasItOnceTheLaterBundleArrives() {
+		Bundle requests = client().search()
+				.byUrl("ServiceRequest?identifier=" + UrlUtil.escapeUrlParam(incompleteRequestIdentifier()))
+				.returnBundle(Bundle.class).execute();
+		assertThat(requests.getEntry()).hasSize(1);
+		String requestId = requests.getEntryFirstRep().getResource().getIdElement().toUnqualifiedVersionless().getValue();
+		assertThat(count("DocumentReference?related=" + requestId + "&type=" + UrlUtil.escapeUrlParam("http://loinc.org|11526-1")))
+				.isEqualTo(1);
+	}
+
+	private String incompleteRequestIdentifier() {
+		Bundle bundle = SampleBundles.parse(FHIR, SampleBundles.FOLDER.resolve("08-incomplete-request.json"));
+		return bundle.getEntry().stream()
+				.filter(entry -> "ServiceRequest".equals(entry.getResource().fhirType()))
+				.map(entry -> entry.getRequest().getIfNoneExist().substring("identifier=".length()))
+				.findFirst()
+				.orElseThrow();
+	}
+
+	private Bundle postTransaction(Path file) {
+		HttpResponse<String> response = post("", "application/fhir+json", SampleBundles.read(file));
+		assertThat(response.statusCode()).as("%s: %s", file.getFileName(), response.body()).isEqualTo(200);
+		return FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+	}
+}
