@@ -56,6 +56,10 @@ public class HapiJpaWiring {
 		settings.setAllowExternalReferences(false);
 		// An EHR that retries a request must not see a cached, stale search result.
 		settings.setReuseCachedSearchResultsForMillis(null);
+		// Our ValueSets are small enumerations, expanded in memory when validating. HAPI's background
+		// pre-expansion needs Hibernate Search (a Lucene index), which this server does not run.
+		settings.setPreExpandValueSets(false);
+		settings.setEnableTaskPreExpandValueSets(false);
 		return settings;
 	}
 
