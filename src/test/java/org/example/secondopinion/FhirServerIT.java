@@ -20,7 +20,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = {"second-opinion.data-dir=./target/it-data/${random.uuid}"})
+		properties = {"second-opinion.data-dir=./target/it-data/${random.uuid}", "logging.level.root=WARN"})
 public abstract class FhirServerIT {
 
 	protected static final FhirContext FHIR = FhirContext.forR4Cached();

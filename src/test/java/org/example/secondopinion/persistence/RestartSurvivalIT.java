@@ -48,9 +48,11 @@ class RestartSurvivalIT {
 	}
 
 	private static ConfigurableApplicationContext start(Path dataDir) {
-		return new SpringApplicationBuilder(SecondOpinionServerApplication.class)
-				.properties("server.port=0", "second-opinion.data-dir=" + dataDir.toAbsolutePath())
-				.run();
+		// Command-line arguments, since they take precedence over application.yaml.
+		return new SpringApplicationBuilder(SecondOpinionServerApplication.class).run(
+				"--server.port=0",
+				"--second-opinion.data-dir=" + dataDir.toAbsolutePath(),
+				"--logging.level.root=WARN");
 	}
 
 	private static IGenericClient client(ConfigurableApplicationContext server) {
