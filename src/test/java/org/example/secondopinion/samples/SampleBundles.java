@@ -10,9 +10,9 @@ import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 
 /** The files in sample-bundles/, in posting order (name order). */
-final class SampleBundles {
+public final class SampleBundles {
 
-	static final Path FOLDER = Path.of("sample-bundles");
+	public static final Path FOLDER = Path.of("sample-bundles");
 	static final Path INVALID = FOLDER.resolve("invalid");
 
 	static List<Path> validFiles() {
@@ -23,7 +23,7 @@ final class SampleBundles {
 		}
 	}
 
-	static String read(Path file) {
+	public static String read(Path file) {
 		try {
 			return Files.readString(file);
 		} catch (IOException e) {

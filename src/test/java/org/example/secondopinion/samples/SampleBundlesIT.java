@@ -15,7 +15,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** The sample bundles post as they are, in name order, as sample-bundles/README.md says. */
+/**
+ * The sample bundles post as they are, in name order, as sample-bundles/README.md says. This class
+ * runs first (see junit-platform.properties), so it meets the empty database a new user has.
+ */
+@org.junit.jupiter.api.Order(1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SampleBundlesIT extends FhirServerIT {
 

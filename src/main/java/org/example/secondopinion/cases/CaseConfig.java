@@ -1,0 +1,17 @@
+package org.example.secondopinion.cases;
+
+import org.example.secondopinion.config.FhirServerExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration
+public class CaseConfig {
+
+	@Bean
+	public FhirServerExtension caseWorkflowEndpoints(CaseWorkflow workflow, CaseOperations operations) {
+		return server -> {
+			server.registerInterceptor(new CaseWorkflowInterceptor(workflow));
+			server.registerProvider(operations);
+		};
+	}
+}

@@ -1,0 +1,91 @@
+package org.example.secondopinion.cases;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.List;
+import org.example.secondopinion.lifecycle.CaseState;
+import org.example.secondopinion.matching.Ranking;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Task;
+import org.springframework.stereotype.Component;
+
+/** The operations of a case, on {@code ServiceRequest/[id]}. */
+@Component
+public class CaseOperations {
+
+	private final CaseWorkflow workflow;
+
+	public CaseOperations(CaseWorkflow workflow) {
+		this.workflow = workflow;
+	}
+
+	/**
+	 * {@code GET ServiceRequest/[id]/$completeness}: which records the case still needs.
+	 * Out: {@code complete} (boolean), {@code state} (the case's business status), one {@code missing}
+	 * (string) per record type missing. 404 when the request is not a second-opinion case.
+	 */
+	@Operation(name = "$completeness", idempotent = true, type = ServiceRequest.class)
+	public Parameters completeness(@IdParam IdType requestId) {
+		CaseState state = stateOrNotFound(requestId);
+		List<String> missing = workflow.missing(requestId);
+		Parameters result = new Parameters();
+		result.addParameter("complete", new BooleanType(missing.isEmpty()));
+		result.addParameter("state", new StringType(state.businessStatus()));
+		missing.forEach(name -> result.addParameter("missing", new StringType(name)));
+		return result;
+	}
+
+	/**
+	 * {@code GET ServiceRequest/[id]/$match-experts}: the experts of the directory ranked for this case.
+	 * Out: one {@code candidate} per ranked expert with parts {@code expert} (Reference to the
+	 * PractitionerRole), {@code rank} (1 = best) and {@code reason}; one {@code skipped} per expert
+	 * left out, with {@code expert} and {@code reason}.
+	 */
+	@Operation(name = "$match-experts", idempotent = true, type = ServiceRequest.class)
+	public Parameters matchExperts(@IdParam IdType requestId) {
+		stateOrNotFound(requestId);
+		Ranking ranking = workflow.rankExperts(requestId);
+		Parameters result = new Parameters();
+		ranking.ranked().forEach(ranked -> {
+			Parameters.ParametersParameterComponent candidate = result.addParameter().setName("candidate");
+			candidate.addPart().setName("expert").setValue(new Reference(ranked.expert().practitionerRoleRef()).setDisplay(ranked.expert().name()));
+			candidate.addPart().setName("rank").setValue(new IntegerType(ranked.rank()));
+			candidate.addPart().setName("reason").setValue(new StringType(ranked.reason()));
+		});
+		ranking.skipped().forEach(skipped -> {
+			Parameters.ParametersParameterComponent left = result.addParameter().setName("skipped");
+			left.addPart().setName("expert").setValue(new Reference(skipped.expert().practitionerRoleRef()).setDisplay(skipped.expert().name()));
+			left.addPart().setName("reason").setValue(new StringType(skipped.reason()));
+		});
+		return result;
+	}
+
+	/**
+	 * {@code POST ServiceRequest/[id]/$assign} with parameter {@code expert} (Reference to a
+	 * PractitionerRole): assigns or reassigns the case. Returns the case's Task; the previous
+	 * assignment stays in the Task's history. 409 when the case's state does not allow it.
+	 */
+	@Operation(name = "$assign", type = ServiceRequest.class)
+	public Task assign(@IdParam IdType requestId, @OperationParam(name = "expert", min = 1, max = 1) Reference expert) {
+		stateOrNotFound(requestId);
+		IdType expertId = new IdType(expert.getReference());
+		if (!"PractitionerRole".equals(expertId.getResourceType()) || !expertId.hasIdPart()) {
+			throw new InvalidRequestException("Parameter 'expert' must reference a PractitionerRole (PractitionerRole/[id])");
+		}
+		return workflow.assign(requestId, expertId.toUnqualifiedVersionless().getValue());
+	}
+
+	private CaseState stateOrNotFound(IdType requestId) {
+		return workflow.stateOf(requestId).orElseThrow(() -> new ResourceNotFoundException(
+				requestId.toUnqualifiedVersionless().getValue() + " is not a second-opinion case"));
+	}
+}

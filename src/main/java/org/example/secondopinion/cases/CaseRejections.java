@@ -1,0 +1,64 @@
+package org.example.secondopinion.cases;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.util.List;
+import org.example.secondopinion.lifecycle.CaseState;
+import org.example.secondopinion.lifecycle.ForbiddenTransitionException;
+import org.example.secondopinion.lifecycle.RuleViolation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.StringType;
+
+/** Turns a broken workflow rule into the FHIR answer: 409 or 422 with an OperationOutcome. */
+final class CaseRejections {
+
+	private CaseRejections() {}
+
+	/** A change the case's current state does not allow: 409, naming the current and the requested state. */
+	static BaseServerResponseException forbidden(ForbiddenTransitionException e, String expression) {
+		OperationOutcome outcome = outcome("case-state", e.getMessage()
+				+ " (current state: " + e.current().businessStatus() + "; requested: " + e.event().description() + ")",
+				expression);
+		return new ResourceVersionConflictException(e.getMessage(), outcome);
+	}
+
+	/** A closed case's request set back to another status: 409. */
+	static BaseServerResponseException reopen(CaseState current, String requestedStatus) {
+		String message = "The case is " + current.businessStatus() + "; a closed case cannot be reopened";
+		OperationOutcome outcome = outcome("case-state", message
+				+ " (current state: " + current.businessStatus() + "; requested: ServiceRequest.status " + requestedStatus + ")",
+				"ServiceRequest.status");
+		return new ResourceVersionConflictException(message, outcome);
+	}
+
+	/** Opinion rules broken: 409 when the case's state forbids it, else 422; one issue per rule. */
+	static BaseServerResponseException violations(
+			FhirContext fhirContext, List<RuleViolation> violations, String expression, CaseState current, String requested) {
+		OperationOutcome outcome = new OperationOutcome();
+		String states = " (current state: " + current.businessStatus() + "; requested: " + requested + ")";
+		violations.forEach(v -> addIssue(outcome, v.rule(), v.message() + states, expression));
+		boolean conflict = violations.stream().anyMatch(v -> v.httpStatus() == 409);
+		String summary = violations.get(0).message();
+		return conflict
+				? new ResourceVersionConflictException(summary, outcome)
+				: new UnprocessableEntityException(fhirContext, outcome);
+	}
+
+	private static OperationOutcome outcome(String rule, String message, String expression) {
+		OperationOutcome outcome = new OperationOutcome();
+		addIssue(outcome, rule, message, expression);
+		return outcome;
+	}
+
+	private static void addIssue(OperationOutcome outcome, String rule, String message, String expression) {
+		outcome.addIssue()
+				.setSeverity(IssueSeverity.ERROR)
+				.setCode(IssueType.BUSINESSRULE)
+				.setDiagnostics(rule + ": " + message)
+				.setExpression(List.of(new StringType(expression)));
+	}
+}

@@ -1,0 +1,126 @@
+package org.example.secondopinion.cases;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads and writes the resources of a case through HAPI's DAOs, as the server itself. Writes made
+ * here are marked as the workflow's own, so the workflow's interceptors do not judge them again.
+ * Called from inside a request's database transaction, it joins that transaction.
+ */
+@Component
+public class CaseStore {
+
+	/** Marks the workflow's own writes in {@link RequestDetails#getUserData()}. */
+	public static final String WORKFLOW_WRITE = CaseStore.class.getName() + ".workflowWrite";
+
+	private final DaoRegistry daoRegistry;
+
+	public CaseStore(DaoRegistry daoRegistry) {
+		this.daoRegistry = daoRegistry;
+	}
+
+	public static boolean isWorkflowWrite(RequestDetails request) {
+		return request != null && request.getUserData().containsKey(WORKFLOW_WRITE);
+	}
+
+	public ServiceRequest readRequest(IIdType id) {
+		return dao(ServiceRequest.class).read(id.toUnqualifiedVersionless(), internal());
+	}
+
+	public Optional<Task> findTask(IIdType requestId) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous(
+				Task.SP_FOCUS, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue()));
+		return search(Task.class, search).stream().findFirst();
+	}
+
+	/** The records of a case: those the request lists in supportingInfo and those that point to it. */
+	public List<DocumentReference> records(ServiceRequest request) {
+		Map<String, DocumentReference> records = new LinkedHashMap<>();
+		for (Reference reference : request.getSupportingInfo()) {
+			IdType id = new IdType(reference.getReference());
+			if ("DocumentReference".equals(id.getResourceType()) && id.hasIdPart()) {
+				DocumentReference record = dao(DocumentReference.class).read(id, internal());
+				records.put(record.getIdElement().toUnqualifiedVersionless().getValue(), record);
+			}
+		}
+		SearchParameterMap related = SearchParameterMap.newSynchronous(
+				DocumentReference.SP_RELATED, new ReferenceParam(request.getIdElement().toUnqualifiedVersionless().getValue()));
+		for (DocumentReference record : search(DocumentReference.class, related)) {
+			records.putIfAbsent(record.getIdElement().toUnqualifiedVersionless().getValue(), record);
+		}
+		return new ArrayList<>(records.values());
+	}
+
+	public List<DiagnosticReport> opinions(IIdType requestId) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous(
+				DiagnosticReport.SP_BASED_ON, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue()));
+		return search(DiagnosticReport.class, search);
+	}
+
+	/** Active PractitionerRoles coded as second-opinion experts: the directory matching draws from. */
+	public List<PractitionerRole> experts() {
+		SearchParameterMap search = SearchParameterMap.newSynchronous(
+				PractitionerRole.SP_ROLE, new TokenParam(org.example.secondopinion.profiles.SecondOpinionIg.CODES, "expert"));
+		return search(PractitionerRole.class, search);
+	}
+
+	/** Number of open cases (Tasks not yet finished) owned by the expert. */
+	public int openCasesOwnedBy(String practitionerRoleReference) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous(Task.SP_OWNER, new ReferenceParam(practitionerRoleReference));
+		search.add(Task.SP_STATUS, new ca.uhn.fhir.rest.param.TokenOrListParam()
+				.add("requested").add("received").add("accepted").add("in-progress").add("on-hold"));
+		return search(Task.class, search).size();
+	}
+
+	public IIdType create(IBaseResource resource) {
+		return daoFor(resource).create(resource, internal()).getId().toUnqualifiedVersionless();
+	}
+
+	public void update(IBaseResource resource) {
+		daoFor(resource).update(resource, internal());
+	}
+
+	private <T extends IBaseResource> List<T> search(Class<T> type, SearchParameterMap search) {
+		List<T> results = new ArrayList<>();
+		for (IBaseResource resource : dao(type).search(search, internal()).getAllResources()) {
+			results.add(type.cast(resource));
+		}
+		return results;
+	}
+
+	private static SystemRequestDetails internal() {
+		SystemRequestDetails request = new SystemRequestDetails();
+		request.getUserData().put(WORKFLOW_WRITE, Boolean.TRUE);
+		return request;
+	}
+
+	private <T extends IBaseResource> IFhirResourceDao<T> dao(Class<T> type) {
+		return daoRegistry.getResourceDao(type);
+	}
+
+	@SuppressWarnings("unchecked")
+	private IFhirResourceDao<IBaseResource> daoFor(IBaseResource resource) {
+		return (IFhirResourceDao<IBaseResource>) daoRegistry.getResourceDao(resource.fhirType());
+	}
+}

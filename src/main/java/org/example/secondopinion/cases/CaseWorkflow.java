@@ -1,0 +1,280 @@
+package org.example.secondopinion.cases;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.example.secondopinion.lifecycle.CaseEvent;
+import org.example.secondopinion.lifecycle.CaseLifecycle;
+import org.example.secondopinion.lifecycle.CaseState;
+import org.example.secondopinion.lifecycle.CompletenessRule;
+import org.example.secondopinion.lifecycle.CompletenessRule.PresentRecord;
+import org.example.secondopinion.lifecycle.CompletenessRule.RequiredRecord;
+import org.example.secondopinion.lifecycle.ForbiddenTransitionException;
+import org.example.secondopinion.lifecycle.OpinionRules;
+import org.example.secondopinion.lifecycle.OpinionWrite;
+import org.example.secondopinion.lifecycle.RuleViolation;
+import org.example.secondopinion.lifecycle.TurnaroundPolicy;
+import org.example.secondopinion.matching.RankedExpert;
+import org.example.secondopinion.profiles.SecondOpinionIg;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The second-opinion workflow on FHIR resources: moves a case through its states
+ * ({@link CaseLifecycle}) as requests, records and opinions arrive, and keeps ServiceRequest.status,
+ * Task.status and Task.businessStatus together. The rules themselves are plain Java in
+ * {@code lifecycle/}; this class reads and writes the resources they apply to.
+ */
+@Service
+public class CaseWorkflow {
+
+	private static final Logger log = LoggerFactory.getLogger(CaseWorkflow.class);
+
+	private final CaseStore store;
+	private final ExpertAssignment assignment;
+	private final FhirContext fhirContext;
+	private final WorkflowProperties properties;
+	private final CaseLifecycle lifecycle = new CaseLifecycle();
+	private final OpinionRules opinionRules = new OpinionRules(lifecycle);
+	private final CompletenessRule completeness = CompletenessRule.defaults();
+	private final TurnaroundPolicy turnaround;
+
+	public CaseWorkflow(CaseStore store, ExpertAssignment assignment, FhirContext fhirContext, WorkflowProperties properties) {
+		this.store = store;
+		this.assignment = assignment;
+		this.fhirContext = fhirContext;
+		this.properties = properties;
+		this.turnaround = new TurnaroundPolicy(properties.turnaround());
+	}
+
+	/** The kind of request (our so-codes category, e.g. bone-soft-tissue-tumour) that selects its completeness rule. */
+	static String kindOf(ServiceRequest request) {
+		return request.getCategory().stream()
+				.flatMap(category -> category.getCoding().stream())
+				.filter(coding -> SecondOpinionIg.CODES.equals(coding.getSystem()))
+				.map(Coding::getCode)
+				.filter(code -> !"second-opinion".equals(code))
+				.findFirst()
+				.orElse(null);
+	}
+
+	/** A request has been submitted: its Task gets the state, the missing records and the due date. */
+	public void requestSubmitted(ServiceRequest request) {
+		Optional<Task> existing = store.findTask(request.getIdElement());
+		Task task = existing.orElseGet(() -> CaseTask.newFor(request));
+		List<RequiredRecord> missing = missingRecords(request);
+		CaseState state = lifecycle.next(CaseState.SUBMITTED,
+				missing.isEmpty() ? CaseEvent.SUBMITTED_COMPLETE : CaseEvent.SUBMITTED_INCOMPLETE);
+		CaseTask.setMissing(task, missing);
+		CaseTask.setDueIfAbsent(task, turnaround.dueFrom(submittedAt(request), priorityOf(request)));
+		CaseTask.setState(task, state);
+		if (state == CaseState.TRIAGE) {
+			autoAssign(request, task);
+		}
+		if (existing.isPresent()) {
+			store.update(task);
+		} else {
+			store.create(task);
+		}
+		log.info("Case {} submitted: {}", request.getIdElement().toUnqualifiedVersionless().getValue(), CaseTask.stateOf(task).businessStatus());
+	}
+
+	/** A record of the case arrived or changed: recompute what is missing and advance when complete. */
+	public void recordsChanged(IIdType requestId) {
+		ServiceRequest request = store.readRequest(requestId);
+		Optional<Task> found = store.findTask(requestId);
+		if (found.isEmpty() || CaseTask.stateOf(found.get()) == CaseState.SUBMITTED) {
+			return; // the submission itself will compute what is missing
+		}
+		Task task = found.get();
+		CaseState state = CaseTask.stateOf(task);
+		List<RequiredRecord> missing = missingRecords(request);
+		CaseTask.setMissing(task, missing);
+		if (state == CaseState.AWAITING_RECORDS && missing.isEmpty()) {
+			CaseTask.setState(task, lifecycle.next(state, CaseEvent.RECORDS_COMPLETE));
+			autoAssign(request, task);
+		} else if (state == CaseState.AWAITING_INFORMATION) {
+			CaseTask.setState(task, lifecycle.next(state, CaseEvent.QUESTION_ANSWERED));
+		}
+		store.update(task);
+	}
+
+	/** Assigns an expert explicitly (or reassigns); the previous owner stays in the Task's history. */
+	public Task assign(IIdType requestId, String practitionerRoleReference) {
+		Task task = taskOf(requestId);
+		CaseState next = transition(CaseTask.stateOf(task), CaseEvent.EXPERT_ASSIGNED, "Task.owner");
+		task.setOwner(new Reference(practitionerRoleReference));
+		CaseTask.setState(task, next);
+		store.update(task);
+		return task;
+	}
+
+	public List<String> missing(IIdType requestId) {
+		return missingRecords(store.readRequest(requestId)).stream().map(RequiredRecord::name).toList();
+	}
+
+	public Optional<CaseState> stateOf(IIdType requestId) {
+		return store.findTask(requestId).map(CaseTask::stateOf);
+	}
+
+	public org.example.secondopinion.matching.Ranking rankExperts(IIdType requestId) {
+		return assignment.rank(store.readRequest(requestId));
+	}
+
+	/** Refuses an opinion the case does not allow (by whom, in which state, which status change). */
+	public void checkOpinion(DiagnosticReport opinion, DiagnosticReport previous) {
+		IIdType requestId = requestOf(opinion);
+		Optional<Task> found = store.findTask(requestId);
+		if (found.isEmpty()) {
+			return; // a report on some other order, not a second-opinion case
+		}
+		Task task = found.get();
+		List<RuleViolation> violations = opinionRules.check(opinionWrite(opinion, previous, requestId, task));
+		if (!violations.isEmpty()) {
+			String requested = "an opinion with status " + (opinion.getStatus() == null ? "none" : opinion.getStatus().toCode());
+			throw CaseRejections.violations(fhirContext, violations, "DiagnosticReport.status", CaseTask.stateOf(task), requested);
+		}
+	}
+
+	/** An opinion was stored: a preliminary one starts the review, a final one completes the case. */
+	public void opinionStored(DiagnosticReport opinion, DiagnosticReport previous) {
+		IIdType requestId = requestOf(opinion);
+		Optional<Task> found = store.findTask(requestId);
+		if (found.isEmpty()) {
+			return;
+		}
+		Task task = found.get();
+		CaseState state = CaseTask.stateOf(task);
+		Optional<CaseEvent> event = opinionRules.eventFor(opinionWrite(opinion, previous, requestId, task));
+		if (event.isEmpty() || !lifecycle.allows(state, event.get())) {
+			return;
+		}
+		CaseState next = lifecycle.next(state, event.get());
+		CaseTask.setState(task, next);
+		if (event.get() == CaseEvent.FINAL_OPINION) {
+			task.addOutput()
+					.setType(new CodeableConcept().setText("Second opinion"))
+					.setValue(new Reference(opinion.getIdElement().toUnqualifiedVersionless().getValue()));
+			ServiceRequest request = store.readRequest(requestId);
+			request.setStatus(ServiceRequest.ServiceRequestStatus.fromCode(next.requestStatus()));
+			store.update(request);
+		}
+		store.update(task);
+	}
+
+	/** The EHR changed its request: a completed or cancelled case cannot be reopened. */
+	public void checkRequestChange(ServiceRequest previous, ServiceRequest changed) {
+		boolean wasClosed = previous.getStatus() == ServiceRequest.ServiceRequestStatus.REVOKED
+				|| previous.getStatus() == ServiceRequest.ServiceRequestStatus.COMPLETED;
+		if (wasClosed && changed.getStatus() != previous.getStatus()) {
+			CaseState state = store.findTask(previous.getIdElement()).map(CaseTask::stateOf).orElse(CaseState.CANCELLED);
+			throw CaseRejections.reopen(state, changed.getStatus() == null ? "none" : changed.getStatus().toCode());
+		}
+	}
+
+	/** Revoking the request cancels the case. */
+	public void requestChanged(ServiceRequest changed) {
+		if (changed.getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED) {
+			return;
+		}
+		store.findTask(changed.getIdElement()).ifPresent(task -> {
+			CaseState state = CaseTask.stateOf(task);
+			if (state.isOpen()) {
+				CaseTask.setState(task, lifecycle.next(state, CaseEvent.CANCELLED_BY_REFERRER));
+				store.update(task);
+			}
+		});
+	}
+
+	private void autoAssign(ServiceRequest request, Task task) {
+		if (!properties.autoAssign()) {
+			return;
+		}
+		List<RankedExpert> ranked = assignment.rank(request).ranked();
+		if (ranked.isEmpty()) {
+			return;
+		}
+		RankedExpert best = ranked.get(0);
+		task.setOwner(new Reference(best.expert().practitionerRoleRef()).setDisplay(best.expert().name()));
+		task.setStatusReason(new CodeableConcept().setText("Assigned automatically: " + best.reason()));
+		CaseTask.setState(task, lifecycle.next(CaseTask.stateOf(task), CaseEvent.EXPERT_ASSIGNED));
+	}
+
+	private CaseState transition(CaseState state, CaseEvent event, String expression) {
+		try {
+			return lifecycle.next(state, event);
+		} catch (ForbiddenTransitionException e) {
+			throw CaseRejections.forbidden(e, expression);
+		}
+	}
+
+	private OpinionWrite opinionWrite(DiagnosticReport opinion, DiagnosticReport previous, IIdType requestId, Task task) {
+		String id = opinion.getIdElement().toUnqualifiedVersionless().getIdPart();
+		boolean anotherFinal = store.opinions(requestId).stream()
+				.filter(other -> id == null || !id.equals(other.getIdElement().getIdPart()))
+				.anyMatch(other -> other.getStatus() == DiagnosticReport.DiagnosticReportStatus.FINAL
+						|| other.getStatus() == DiagnosticReport.DiagnosticReportStatus.AMENDED);
+		List<String> performers = opinion.getPerformer().stream().map(Reference::getReference).toList();
+		return new OpinionWrite(
+				opinion.getStatus() == null ? null : opinion.getStatus().toCode(),
+				previous == null,
+				previous == null || previous.getStatus() == null ? null : previous.getStatus().toCode(),
+				performers,
+				CaseTask.stateOf(task),
+				task.hasOwner() ? task.getOwner().getReference() : null,
+				anotherFinal);
+	}
+
+	private List<RequiredRecord> missingRecords(ServiceRequest request) {
+		List<PresentRecord> present = store.records(request).stream()
+				.flatMap(record -> presentRecords(record).stream())
+				.toList();
+		return completeness.missing(kindOf(request), present);
+	}
+
+	private static List<PresentRecord> presentRecords(DocumentReference record) {
+		Set<String> contentTypes = record.getContent().stream()
+				.map(DocumentReference.DocumentReferenceContentComponent::getAttachment)
+				.map(Attachment::getContentType)
+				.filter(type -> type != null)
+				.collect(Collectors.toSet());
+		return record.getType().getCoding().stream()
+				.filter(coding -> "http://loinc.org".equals(coding.getSystem()))
+				.map(coding -> new PresentRecord(coding.getCode(), contentTypes))
+				.toList();
+	}
+
+	private Task taskOf(IIdType requestId) {
+		return store.findTask(requestId).orElseThrow(() -> new ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException(
+				"No case Task for " + requestId.toUnqualifiedVersionless().getValue()));
+	}
+
+	private static IIdType requestOf(DiagnosticReport opinion) {
+		return opinion.getBasedOn().stream()
+				.map(Reference::getReferenceElement)
+				.filter(id -> "ServiceRequest".equals(id.getResourceType()))
+				.findFirst()
+				.orElseThrow();
+	}
+
+	private static Instant submittedAt(ServiceRequest request) {
+		return request.hasAuthoredOn() ? request.getAuthoredOn().toInstant() : Instant.now();
+	}
+
+	private static String priorityOf(ServiceRequest request) {
+		return request.hasPriority() ? request.getPriority().toCode() : null;
+	}
+}

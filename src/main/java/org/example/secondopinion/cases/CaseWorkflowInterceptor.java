@@ -1,0 +1,80 @@
+package org.example.secondopinion.cases;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.Optional;
+import org.example.secondopinion.profiles.SecondOpinionIg;
+import org.example.secondopinion.validation.CaseProfileValidator;
+import org.example.secondopinion.validation.CaseResourceRecognizer;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+
+/**
+ * Runs the workflow when the resources of a case are written through the API. It acts just before
+ * the database transaction commits: by then a transaction Bundle's entries are all stored and their
+ * references resolved, and anything it refuses rolls the whole request back.
+ */
+@Interceptor
+public class CaseWorkflowInterceptor {
+
+	private final CaseWorkflow workflow;
+
+	public CaseWorkflowInterceptor(CaseWorkflow workflow) {
+		this.workflow = workflow;
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void created(IBaseResource resource, RequestDetails request) {
+		if (CaseStore.isWorkflowWrite(request)) {
+			return;
+		}
+		if (resource instanceof ServiceRequest serviceRequest && isSecondOpinionRequest(serviceRequest)) {
+			workflow.requestSubmitted(serviceRequest);
+		} else if (resource instanceof DocumentReference record) {
+			relatedRequest(record).ifPresent(workflow::recordsChanged);
+		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion)) {
+			workflow.checkOpinion(opinion, null);
+			workflow.opinionStored(opinion, null);
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		if (CaseStore.isWorkflowWrite(request)) {
+			return;
+		}
+		if (resource instanceof ServiceRequest serviceRequest && isSecondOpinionRequest(serviceRequest)) {
+			workflow.checkRequestChange((ServiceRequest) previous, serviceRequest);
+			workflow.requestChanged(serviceRequest);
+		} else if (resource instanceof DocumentReference record) {
+			relatedRequest(record).ifPresent(workflow::recordsChanged);
+		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion)) {
+			workflow.checkOpinion(opinion, (DiagnosticReport) previous);
+			workflow.opinionStored(opinion, (DiagnosticReport) previous);
+		}
+	}
+
+	private static boolean isSecondOpinionRequest(ServiceRequest request) {
+		return CaseResourceRecognizer.isSecondOpinionRequest(request)
+				|| CaseProfileValidator.declaresProfile(request, SecondOpinionIg.REQUEST);
+	}
+
+	private static Optional<IIdType> relatedRequest(DocumentReference record) {
+		return record.getContext().getRelated().stream()
+				.map(Reference::getReferenceElement)
+				.filter(id -> "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart())
+				.findFirst();
+	}
+
+	private static boolean basedOnRequest(DiagnosticReport report) {
+		return report.getBasedOn().stream()
+				.map(Reference::getReferenceElement)
+				.anyMatch(id -> "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart());
+	}
+}

@@ -1,0 +1,61 @@
+package org.example.secondopinion.cases;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.example.secondopinion.matching.ExpertCandidate;
+import org.example.secondopinion.matching.ExpertMatcher;
+import org.example.secondopinion.matching.Period;
+import org.example.secondopinion.matching.Ranking;
+import org.example.secondopinion.profiles.SecondOpinionIg;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ranks the experts of the directory for a request: the specialties wanted are those the request
+ * names in performerType (our codes), else those its kind of request needs; see {@link ExpertMatcher}.
+ */
+@Component
+public class ExpertAssignment {
+
+	private final CaseStore store;
+	private final ExpertMatcher matcher = new ExpertMatcher();
+
+	public ExpertAssignment(CaseStore store) {
+		this.store = store;
+	}
+
+	public Ranking rank(ServiceRequest request) {
+		List<ExpertCandidate> candidates = store.experts().stream().map(this::candidate).toList();
+		return matcher.rank(candidates, wantedSpecialties(request), Instant.now());
+	}
+
+	static Set<String> wantedSpecialties(ServiceRequest request) {
+		Set<String> named = new HashSet<>();
+		request.getPerformerType().getCoding().stream()
+				.filter(coding -> SecondOpinionIg.CODES.equals(coding.getSystem()))
+				.map(Coding::getCode)
+				.forEach(named::add);
+		return named.isEmpty() ? ExpertMatcher.specialtiesFor(CaseWorkflow.kindOf(request)) : named;
+	}
+
+	private ExpertCandidate candidate(PractitionerRole role) {
+		String reference = "PractitionerRole/" + role.getIdElement().getIdPart();
+		Set<String> specialties = new HashSet<>();
+		role.getSpecialty().forEach(specialty -> specialty.getCoding().stream()
+				.filter(coding -> SecondOpinionIg.CODES.equals(coding.getSystem()))
+				.forEach(coding -> specialties.add(coding.getCode())));
+		List<Period> absences = role.getNotAvailable().stream()
+				.map(PractitionerRole.PractitionerRoleNotAvailableComponent::getDuring)
+				.map(during -> new Period(
+						during.hasStart() ? during.getStart().toInstant() : null,
+						during.hasEnd() ? during.getEnd().toInstant() : null))
+				.toList();
+		String name = role.getPractitioner().hasDisplay() ? role.getPractitioner().getDisplay() : reference;
+		return new ExpertCandidate(reference, name, specialties, !role.hasActive() || role.getActive(), absences,
+				store.openCasesOwnedBy(reference));
+	}
+}

@@ -1,0 +1,251 @@
+package org.example.secondopinion.cases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.util.UrlUtil;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.example.secondopinion.FhirServerIT;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each sample case from submission to final opinion, and the changes a case refuses, over HTTP. */
+class CaseLifecycleIT extends FhirServerIT {
+
+	private static final String EXPERTS = "https://second-opinion.example.org/fhir/id/expert";
+
+	@BeforeEach
+	void loadExpertDirectory() {
+		assertThat(postBundle(sampleFile("01-expert-directory.json")).statusCode()).isEqualTo(200);
+	}
+
+	static Stream<Arguments> sampleCases() {
+		return Stream.of(
+				Arguments.of("st-elsewhere.example.org", "02-sarcoma-request.json", "03-sarcoma-opinion.json", "expert-lindqvist"),
+				Arguments.of("riverbend-hospital.example.org", "04-osteosarcoma-request.json", "05-osteosarcoma-opinion.json", "expert-osei"),
+				Arguments.of("lakeside-clinic.example.org", "06-lipoma-request.json", "07-lipoma-opinion.json", "expert-herrera"));
+	}
+
+	@ParameterizedTest(name = "{1} then {2}")
+	@MethodSource("sampleCases")
+	void aSampleCaseGoesFromSubmissionThroughAssignmentToItsFinalOpinion(
+			String hospital, String requestFile, String opinionFile, String expectedExpert) {
+		SampleCase sample = new SampleCase(hospital);
+
+		assertThat(postBundle(sample.file(requestFile)).statusCode()).isEqualTo(200);
+		ServiceRequest request = request(sample);
+		Task task = task(request);
+		assertThat(businessStatus(task)).isEqualTo("assigned");
+		assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.ACCEPTED);
+		assertThat(task.getOwner().getReference()).isEqualTo(expertReference(expectedExpert));
+		assertThat(task.getRestriction().getPeriod().hasEnd()).isTrue();
+		assertThat(request.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+		assertThat(completeness(request).getParameterBool("complete")).isTrue();
+
+		HttpResponse<String> opinion = postBundle(sample.file(opinionFile));
+		assertThat(opinion.statusCode()).as(opinion.body()).isEqualTo(200);
+
+		Task completed = task(request);
+		assertThat(businessStatus(completed)).isEqualTo("completed");
+		assertThat(completed.getStatus()).isEqualTo(Task.TaskStatus.COMPLETED);
+		assertThat(completed.getOutputFirstRep().getValue()).isInstanceOf(Reference.class);
+		assertThat(((Reference) completed.getOutputFirstRep().getValue()).getReference()).startsWith("DiagnosticReport/");
+		assertThat(request(sample).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.COMPLETED);
+	}
+
+	@Test
+	void anIncompleteRequestAwaitsItsRecordsAndIsAssignedOnceThePathologyReportArrives() {
+		SampleCase sample = new SampleCase("northgate-hospital.example.org");
+
+		postBundle(sample.file("08-incomplete-request.json"));
+		ServiceRequest request = request(sample);
+		Task waiting = task(request);
+		assertThat(businessStatus(waiting)).isEqualTo("awaiting-records");
+		assertThat(waiting.getStatus()).isEqualTo(Task.TaskStatus.RECEIVED);
+		Parameters before = completeness(request);
+		assertThat(before.getParameterBool("complete")).isFalse();
+		assertThat(before.getParameters("missing")).extracting(p -> p.getValue().primitiveValue())
+				.anySatisfy(name -> assertThat(name).containsIgnoringCase("pathology"));
+
+		assertThat(postBundle(sample.file("09-incomplete-add-pathology.json")).statusCode()).isEqualTo(200);
+
+		Task assigned = task(request);
+		assertThat(businessStatus(assigned)).isEqualTo("assigned");
+		assertThat(assigned.getInput()).isEmpty();
+		assertThat(completeness(request).getParameterBool("complete")).isTrue();
+	}
+
+	@Test
+	void anOpinionByAnExpertNotAssignedIsRefused() {
+		SampleCase sample = new SampleCase("st-elsewhere.example.org");
+		postBundle(sample.file("02-sarcoma-request.json"));
+		String byRadiologist = sample.file("03-sarcoma-opinion.json").replace("expert-lindqvist", "expert-herrera");
+
+		HttpResponse<String> response = postBundle(byRadiologist);
+
+		assertThat(response.statusCode()).isEqualTo(422);
+		assertThat(response.body()).contains("opinion-by-assigned-expert");
+		assertThat(businessStatus(task(request(sample)))).isEqualTo("assigned");
+	}
+
+	@Test
+	void aSecondFinalOpinionIsRefused() {
+		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+		postBundle(sample.file("06-lipoma-request.json"));
+		postBundle(sample.file("07-lipoma-opinion.json"));
+		String another = sample.file("07-lipoma-opinion.json").replace("SO-", "SO2-");
+
+		HttpResponse<String> response = postBundle(another);
+
+		assertThat(response.statusCode()).isEqualTo(409);
+		assertThat(response.body()).contains("one-final-opinion").contains("current state: completed");
+	}
+
+	@Test
+	void aRevokedRequestCancelsTheCaseWhichCannotBeReopenedNorGetAnOpinion() {
+		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+		postBundle(sample.file("06-lipoma-request.json"));
+		ServiceRequest request = request(sample);
+
+		request.setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
+		client().update().resource(request).execute();
+		assertThat(businessStatus(task(request))).isEqualTo("cancelled");
+		assertThat(task(request).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
+
+		ServiceRequest reopened = request(sample).setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
+		HttpResponse<String> reopen = put("/ServiceRequest/" + reopened.getIdElement().getIdPart(),
+				FHIR.newJsonParser().encodeResourceToString(reopened));
+		assertThat(reopen.statusCode()).isEqualTo(409);
+		assertThat(reopen.body()).contains("current state: cancelled");
+
+		HttpResponse<String> opinion = postBundle(sample.file("07-lipoma-opinion.json"));
+		assertThat(opinion.statusCode()).isEqualTo(409);
+		assertThat(opinion.body()).contains("opinion-on-closed-case");
+	}
+
+	@Test
+	void twoConcurrentFinalOpinionsOnOneCaseLeaveExactlyOneWinner() {
+		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+		postBundle(sample.file("06-lipoma-request.json"));
+		ServiceRequest request = request(sample);
+		DiagnosticReport opinion = (DiagnosticReport) FHIR.newJsonParser()
+				.parseResource(Bundle.class, sample.file("07-lipoma-opinion.json")).getEntryFirstRep().getResource();
+		opinion.setBasedOn(List.of(new Reference(request.getIdElement().toUnqualifiedVersionless().getValue())));
+		opinion.setSubject(request.getSubject());
+		opinion.setPerformer(List.of(new Reference(expertReference("expert-herrera"))));
+		opinion.getExtension().removeIf(e -> e.getUrl().endsWith("so-compared-diagnosis") || e.getUrl().endsWith("so-records-reviewed"));
+		opinion.addExtension("https://second-opinion.example.org/fhir/StructureDefinition/so-compared-diagnosis", request.getReasonReferenceFirstRep());
+		request.getSupportingInfo().forEach(record ->
+				opinion.addExtension("https://second-opinion.example.org/fhir/StructureDefinition/so-records-reviewed", record));
+		opinion.getIdentifier().clear();
+		String body = FHIR.newJsonParser().encodeResourceToString(opinion);
+
+		List<CompletableFuture<HttpResponse<String>>> attempts = Stream.of(1, 2)
+				.map(i -> CompletableFuture.supplyAsync(() -> post("/DiagnosticReport", "application/fhir+json", body)))
+				.toList();
+		List<Integer> statuses = attempts.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList();
+
+		assertThat(statuses).containsExactlyInAnyOrder(201, 409);
+		assertThat(count("DiagnosticReport?based-on=" + request.getIdElement().toUnqualifiedVersionless().getValue() + "&status=final")).isEqualTo(1);
+		assertThat(businessStatus(task(request))).isEqualTo("completed");
+	}
+
+	@Test
+	void matchingRanksTheRightSpecialtyAndSkipsTheExpertOnLeave() {
+		SampleCase sample = new SampleCase("riverbend-hospital.example.org");
+		postBundle(sample.file("04-osteosarcoma-request.json"));
+		ServiceRequest request = request(sample);
+
+		Parameters matches = client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
+				.named("$match-experts").withNoParameters(Parameters.class).useHttpGet().execute();
+
+		List<Parameters.ParametersParameterComponent> candidates = matches.getParameters("candidate");
+		assertThat(candidates).isNotEmpty();
+		assertThat(((Reference) candidates.get(0).getPart().get(0).getValue()).getReference()).isEqualTo(expertReference("expert-osei"));
+		assertThat(matches.getParameters("skipped"))
+				.anySatisfy(skipped -> {
+					assertThat(((Reference) skipped.getPart().get(0).getValue()).getReference()).isEqualTo(expertReference("expert-tanaka"));
+					assertThat(skipped.getPart().get(1).getValue().primitiveValue()).containsIgnoringCase("until");
+				});
+	}
+
+	@Test
+	void assigningAnotherExpertKeepsThePreviousAssignmentInTheTaskHistory() {
+		SampleCase sample = new SampleCase("riverbend-hospital.example.org");
+		postBundle(sample.file("04-osteosarcoma-request.json"));
+		ServiceRequest request = request(sample);
+
+		Parameters parameters = new Parameters();
+		parameters.addParameter().setName("expert").setValue(new Reference(expertReference("expert-lindqvist")));
+		Task reassigned = client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
+				.named("$assign").withParameters(parameters).returnResourceType(Task.class).execute();
+
+		assertThat(reassigned.getOwner().getReference()).isEqualTo(expertReference("expert-lindqvist"));
+		Bundle history = client().history().onInstance(reassigned.getIdElement().toUnqualifiedVersionless())
+				.returnBundle(Bundle.class).execute();
+		assertThat(history.getEntry()).extracting(entry -> ((Task) entry.getResource()).getOwner().getReference())
+				.contains(expertReference("expert-osei"), expertReference("expert-lindqvist"));
+	}
+
+	private String sampleFile(String name) {
+		return org.example.secondopinion.samples.SampleBundles.read(
+				org.example.secondopinion.samples.SampleBundles.FOLDER.resolve(name));
+	}
+
+	private HttpResponse<String> postBundle(String bundle) {
+		return post("", "application/fhir+json", bundle);
+	}
+
+	private HttpResponse<String> put(String path, String body) {
+		return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+				.header("Content-Type", "application/fhir+json")
+				.PUT(HttpRequest.BodyPublishers.ofString(body))
+				.build());
+	}
+
+	private ServiceRequest request(SampleCase sample) {
+		Bundle found = client().search()
+				.byUrl("ServiceRequest?identifier=" + UrlUtil.escapeUrlParam(sample.orderSystem() + "|"))
+				.returnBundle(Bundle.class).execute();
+		assertThat(found.getEntry()).hasSize(1);
+		return (ServiceRequest) found.getEntryFirstRep().getResource();
+	}
+
+	private Task task(ServiceRequest request) {
+		Bundle found = client().search()
+				.byUrl("Task?focus=" + request.getIdElement().toUnqualifiedVersionless().getValue())
+				.returnBundle(Bundle.class).execute();
+		assertThat(found.getEntry()).as("one Task per case").hasSize(1);
+		return (Task) found.getEntryFirstRep().getResource();
+	}
+
+	private Parameters completeness(ServiceRequest request) {
+		return client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
+				.named("$completeness").withNoParameters(Parameters.class).useHttpGet().execute();
+	}
+
+	private String expertReference(String identifier) {
+		Bundle found = client().search()
+				.byUrl("PractitionerRole?identifier=" + UrlUtil.escapeUrlParam(EXPERTS + "|" + identifier))
+				.returnBundle(Bundle.class).execute();
+		return ((PractitionerRole) found.getEntryFirstRep().getResource()).getIdElement().toUnqualifiedVersionless().getValue();
+	}
+
+	private static String businessStatus(Task task) {
+		return task.getBusinessStatus().getCodingFirstRep().getCode();
+	}
+}
