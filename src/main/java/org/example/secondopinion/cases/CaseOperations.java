@@ -23,9 +23,24 @@ import org.springframework.stereotype.Component;
 public class CaseOperations {
 
 	private final CaseWorkflow workflow;
+	private final CaseBundle caseBundle;
+	private final CaseStore store;
 
-	public CaseOperations(CaseWorkflow workflow) {
+	public CaseOperations(CaseWorkflow workflow, CaseBundle caseBundle, CaseStore store) {
 		this.workflow = workflow;
+		this.caseBundle = caseBundle;
+		this.store = store;
+	}
+
+	/**
+	 * {@code GET ServiceRequest/[id]/$case}: the whole case as one Bundle (type collection): the
+	 * request, patient, original diagnosis, records, Task, assigned expert, discussion and opinions.
+	 * 404 when the request is not a second-opinion case.
+	 */
+	@Operation(name = "$case", idempotent = true, type = ServiceRequest.class, bundleType = ca.uhn.fhir.model.valueset.BundleTypeEnum.COLLECTION)
+	public org.hl7.fhir.r4.model.Bundle wholeCase(@IdParam IdType requestId) {
+		stateOrNotFound(requestId);
+		return caseBundle.of(store.readRequest(requestId));
 	}
 
 	/**

@@ -48,10 +48,16 @@ public class CaseStore {
 		return dao(ServiceRequest.class).read(id.toUnqualifiedVersionless(), internal());
 	}
 
+	/**
+	 * The case's Task, read by id after the search: a search may return an older version than a write
+	 * earlier in the same transaction made, and the workflow must build on the current one.
+	 */
 	public Optional<Task> findTask(IIdType requestId) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous(
 				Task.SP_FOCUS, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue()));
-		return search(Task.class, search).stream().findFirst();
+		return search(Task.class, search).stream()
+				.findFirst()
+				.map(found -> dao(Task.class).read(found.getIdElement().toUnqualifiedVersionless(), internal()));
 	}
 
 	/** The records of a case: those the request lists in supportingInfo and those that point to it. */
@@ -76,6 +82,25 @@ public class CaseStore {
 		SearchParameterMap search = SearchParameterMap.newSynchronous(
 				DiagnosticReport.SP_BASED_ON, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue()));
 		return search(DiagnosticReport.class, search);
+	}
+
+	public List<org.hl7.fhir.r4.model.Communication> communications(IIdType requestId) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous(
+				org.hl7.fhir.r4.model.Communication.SP_BASED_ON, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue()));
+		return search(org.hl7.fhir.r4.model.Communication.class, search);
+	}
+
+	/** Reads any resource by its reference, empty when it is not a local resource or does not exist. */
+	public Optional<IBaseResource> read(Reference reference) {
+		IdType id = new IdType(reference.getReference());
+		if (!id.hasResourceType() || !id.hasIdPart() || id.isAbsolute()) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(daoRegistry.getResourceDao(id.getResourceType()).read(id.toUnqualifiedVersionless(), internal()));
+		} catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+			return Optional.empty();
+		}
 	}
 
 	/** Active PractitionerRoles coded as second-opinion experts: the directory matching draws from. */

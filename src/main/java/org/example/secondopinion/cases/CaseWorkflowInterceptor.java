@@ -10,6 +10,7 @@ import org.example.secondopinion.validation.CaseProfileValidator;
 import org.example.secondopinion.validation.CaseResourceRecognizer;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Reference;
@@ -38,9 +39,11 @@ public class CaseWorkflowInterceptor {
 			workflow.requestSubmitted(serviceRequest);
 		} else if (resource instanceof DocumentReference record) {
 			relatedRequest(record).ifPresent(workflow::recordsChanged);
-		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion)) {
+		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion.getBasedOn())) {
 			workflow.checkOpinion(opinion, null);
 			workflow.opinionStored(opinion, null);
+		} else if (resource instanceof Communication message && basedOnRequest(message.getBasedOn())) {
+			workflow.messageStored(message);
 		}
 	}
 
@@ -54,7 +57,7 @@ public class CaseWorkflowInterceptor {
 			workflow.requestChanged(serviceRequest);
 		} else if (resource instanceof DocumentReference record) {
 			relatedRequest(record).ifPresent(workflow::recordsChanged);
-		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion)) {
+		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion.getBasedOn())) {
 			workflow.checkOpinion(opinion, (DiagnosticReport) previous);
 			workflow.opinionStored(opinion, (DiagnosticReport) previous);
 		}
@@ -72,8 +75,8 @@ public class CaseWorkflowInterceptor {
 				.findFirst();
 	}
 
-	private static boolean basedOnRequest(DiagnosticReport report) {
-		return report.getBasedOn().stream()
+	private static boolean basedOnRequest(java.util.List<Reference> basedOn) {
+		return basedOn.stream()
 				.map(Reference::getReferenceElement)
 				.anyMatch(id -> "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart());
 	}

@@ -11,8 +11,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param autoAssign assign the best-ranked expert as soon as a case has all its records
  * @param turnaround time to a due date per priority (routine, urgent, asap, stat); priorities not
  *                   named keep their defaults (10 days, 3 days, 1 day, 4 hours)
+ * @param answerTime time the referrer is given to answer an expert's question
  */
 @ConfigurationProperties("second-opinion.workflow")
 public record WorkflowProperties(
 		@DefaultValue("true") boolean autoAssign,
-		@DefaultValue Map<String, Duration> turnaround) {}
+		@DefaultValue Map<String, Duration> turnaround,
+		@DefaultValue("P3D") Duration answerTime) {}

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.example.secondopinion.FhirServerIT;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.PractitionerRole;
@@ -199,6 +201,85 @@ class CaseLifecycleIT extends FhirServerIT {
 				.returnBundle(Bundle.class).execute();
 		assertThat(history.getEntry()).extracting(entry -> ((Task) entry.getResource()).getOwner().getReference())
 				.contains(expertReference("expert-osei"), expertReference("expert-lindqvist"));
+	}
+
+	@Test
+	void anExpertsQuestionPutsTheCaseOnHoldAndTheReferrersAnswerResumesTheReview() {
+		SampleCase sample = new SampleCase("st-elsewhere.example.org");
+		postBundle(sample.file("02-sarcoma-request.json"));
+		ServiceRequest request = request(sample);
+		String expert = expertReference("expert-lindqvist");
+
+		Communication question = message(request, expert, request.getRequester().getReference(), "Are the original slides and block available?");
+		question.addCategory().addCoding().setSystem("https://second-opinion.example.org/fhir/CodeSystem/so-codes").setCode("question");
+		String questionId = client().create().resource(question).execute().getId().toUnqualifiedVersionless().getValue();
+		Task onHold = task(request);
+		assertThat(businessStatus(onHold)).isEqualTo("awaiting-information");
+		assertThat(onHold.getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
+		assertThat(onHold.getStatusReason().getText()).contains(questionId).contains("wanted by");
+
+		HttpResponse<String> tooEarly = postBundle(sample.file("03-sarcoma-opinion.json"));
+		assertThat(tooEarly.statusCode()).isEqualTo(409);
+		assertThat(tooEarly.body()).contains("current state: awaiting-information");
+
+		Communication answer = message(request, request.getRequester().getReference(), expert, "Yes, block A3 is on its way.");
+		answer.addInResponseTo(new Reference(questionId));
+		client().create().resource(answer).execute();
+		Task inReview = task(request);
+		assertThat(businessStatus(inReview)).isEqualTo("in-review");
+		assertThat(inReview.getStatus()).isEqualTo(Task.TaskStatus.INPROGRESS);
+
+		assertThat(postBundle(sample.file("03-sarcoma-opinion.json")).statusCode()).isEqualTo(200);
+		assertThat(businessStatus(task(request))).isEqualTo("completed");
+	}
+
+	@Test
+	void theCaseOperationReturnsTheWholeCaseInOneBundle() {
+		SampleCase sample = new SampleCase("st-elsewhere.example.org");
+		postBundle(sample.file("02-sarcoma-request.json"));
+		postBundle(sample.file("03-sarcoma-opinion.json"));
+		ServiceRequest request = request(sample);
+
+		Bundle wholeCase = client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
+				.named("$case").withNoParameters(Parameters.class).returnResourceType(Bundle.class).useHttpGet().execute();
+
+		assertThat(wholeCase.getType()).isEqualTo(Bundle.BundleType.COLLECTION);
+		assertThat(wholeCase.getEntry()).extracting(entry -> entry.getResource().fhirType())
+				.contains("ServiceRequest", "Patient", "Condition", "DocumentReference", "Task", "PractitionerRole",
+						"Communication", "DiagnosticReport");
+		assertThat(wholeCase.getEntry()).filteredOn(entry -> entry.getResource() instanceof DocumentReference).hasSize(4);
+	}
+
+	@Test
+	void overdueCasesAndAnExpertsWorklistAreOneSearchEach() {
+		SampleCase sample = new SampleCase("st-elsewhere.example.org");
+		postBundle(sample.file("02-sarcoma-request.json"));
+		String taskId = task(request(sample)).getIdElement().toUnqualifiedVersionless().getValue();
+		String open = "&status=requested,received,accepted,in-progress,on-hold";
+
+		Bundle overdue = client().search().byUrl("Task?due=lt" + java.time.LocalDate.now() + open + "&_count=200")
+				.returnBundle(Bundle.class).execute();
+		Bundle worklist = client().search()
+				.byUrl("Task?owner=" + expertReference("expert-lindqvist") + open + "&_sort=due&_count=200")
+				.returnBundle(Bundle.class).execute();
+
+		assertThat(overdue.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue()).contains(taskId);
+		assertThat(worklist.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue()).contains(taskId);
+		List<java.util.Date> dues = worklist.getEntry().stream()
+				.map(e -> ((Task) e.getResource()).getRestriction().getPeriod().getEnd()).toList();
+		assertThat(dues).isSorted();
+	}
+
+	private static Communication message(ServiceRequest request, String sender, String recipient, String text) {
+		Communication message = new Communication();
+		message.setStatus(Communication.CommunicationStatus.COMPLETED);
+		message.addBasedOn(new Reference(request.getIdElement().toUnqualifiedVersionless().getValue()));
+		message.setSubject(request.getSubject());
+		message.setSender(new Reference(sender));
+		message.addRecipient(new Reference(recipient));
+		message.setSent(new java.util.Date());
+		message.addPayload().setContent(new org.hl7.fhir.r4.model.StringType(text));
+		return message;
 	}
 
 	private String sampleFile(String name) {
