@@ -99,6 +99,17 @@ public class CaseOperations {
 		return workflow.assign(requestId, expertId.toUnqualifiedVersionless().getValue());
 	}
 
+	/**
+	 * {@code POST ServiceRequest/[id]/$reject} with parameter {@code reason} (string): the centre
+	 * declines the case. Returns the Task (status rejected, statusReason the reason); the
+	 * ServiceRequest becomes revoked. 409 when the case is already closed.
+	 */
+	@Operation(name = "$reject", type = ServiceRequest.class)
+	public Task reject(@IdParam IdType requestId, @OperationParam(name = "reason", min = 1, max = 1) StringType reason) {
+		stateOrNotFound(requestId);
+		return workflow.reject(requestId, reason.getValue());
+	}
+
 	private CaseState stateOrNotFound(IdType requestId) {
 		return workflow.stateOf(requestId).orElseThrow(() -> new ResourceNotFoundException(
 				requestId.toUnqualifiedVersionless().getValue() + " is not a second-opinion case"));

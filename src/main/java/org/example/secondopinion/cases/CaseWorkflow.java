@@ -123,6 +123,19 @@ public class CaseWorkflow {
 		return task;
 	}
 
+	/** The centre declines the case, with a reason: Task rejected, ServiceRequest revoked. */
+	public Task reject(IIdType requestId, String reason) {
+		Task task = taskOf(requestId);
+		CaseState next = transition(CaseTask.stateOf(task), CaseEvent.REJECTED_BY_CENTRE, "Task.status");
+		CaseTask.setState(task, next);
+		task.setStatusReason(new CodeableConcept().setText(reason));
+		store.update(task);
+		ServiceRequest request = store.readRequest(requestId);
+		request.setStatus(ServiceRequest.ServiceRequestStatus.fromCode(next.requestStatus()));
+		store.update(request);
+		return task;
+	}
+
 	public List<String> missing(IIdType requestId) {
 		return missingRecords(store.readRequest(requestId)).stream().map(RequiredRecord::name).toList();
 	}

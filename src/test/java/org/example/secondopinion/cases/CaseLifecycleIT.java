@@ -140,6 +140,26 @@ class CaseLifecycleIT extends FhirServerIT {
 	}
 
 	@Test
+	void theCentreRejectsACaseWithAReasonAndItCannotBeRejectedTwice() {
+		SampleCase sample = new SampleCase("northgate-hospital.example.org");
+		postBundle(sample.file("08-incomplete-request.json"));
+		ServiceRequest request = request(sample);
+		Parameters reason = new Parameters();
+		reason.addParameter("reason", new org.hl7.fhir.r4.model.StringType("Outside the centre's scope"));
+
+		Task rejected = client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
+				.named("$reject").withParameters(reason).returnResourceType(Task.class).execute();
+
+		assertThat(rejected.getStatus()).isEqualTo(Task.TaskStatus.REJECTED);
+		assertThat(rejected.getStatusReason().getText()).isEqualTo("Outside the centre's scope");
+		assertThat(request(sample).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+		HttpResponse<String> again = post("/" + request.getIdElement().toUnqualifiedVersionless().getValue() + "/$reject",
+				"application/fhir+json", FHIR.newJsonParser().encodeResourceToString(reason));
+		assertThat(again.statusCode()).isEqualTo(409);
+		assertThat(again.body()).contains("current state: rejected");
+	}
+
+	@Test
 	void twoConcurrentFinalOpinionsOnOneCaseLeaveExactlyOneWinner() {
 		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
 		postBundle(sample.file("06-lipoma-request.json"));
