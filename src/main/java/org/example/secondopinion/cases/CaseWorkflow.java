@@ -50,7 +50,7 @@ public class CaseWorkflow {
 	private final WorkflowProperties properties;
 	private final CaseLifecycle lifecycle = new CaseLifecycle();
 	private final OpinionRules opinionRules = new OpinionRules(lifecycle);
-	private final CompletenessRule completeness = CompletenessRule.defaults();
+	private final CompletenessRule completeness;
 	private final TurnaroundPolicy turnaround;
 
 	public CaseWorkflow(CaseStore store, ExpertAssignment assignment, FhirContext fhirContext, WorkflowProperties properties) {
@@ -59,6 +59,7 @@ public class CaseWorkflow {
 		this.fhirContext = fhirContext;
 		this.properties = properties;
 		this.turnaround = new TurnaroundPolicy(properties.turnaround());
+		this.completeness = properties.completenessRule();
 	}
 
 	/** The kind of request (our so-codes category, e.g. bone-soft-tissue-tumour) that selects its completeness rule. */

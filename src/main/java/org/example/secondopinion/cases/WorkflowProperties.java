@@ -1,20 +1,51 @@
 package org.example.secondopinion.cases;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.example.secondopinion.lifecycle.CompletenessRule;
+import org.example.secondopinion.lifecycle.CompletenessRule.RequiredRecord;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the second-opinion workflow, bound from {@code second-opinion.workflow.*}.
  *
- * @param autoAssign assign the best-ranked expert as soon as a case has all its records
- * @param turnaround time to a due date per priority (routine, urgent, asap, stat); priorities not
- *                   named keep their defaults (10 days, 3 days, 1 day, 4 hours)
- * @param answerTime time the referrer is given to answer an expert's question
+ * @param autoAssign      assign the best-ranked expert as soon as a case has all its records
+ * @param turnaround      time to a due date per priority (routine, urgent, asap, stat); priorities not
+ *                        named keep their defaults (10 days, 3 days, 1 day, 4 hours)
+ * @param answerTime      time the referrer is given to answer an expert's question
+ * @param requiredRecords records each kind of request needs, keyed by its so-codes category code, with
+ *                        the key {@value #DEFAULT_KIND} for any other request; empty means our defaults
+ *                        ({@link CompletenessRule#defaults()})
  */
 @ConfigurationProperties("second-opinion.workflow")
 public record WorkflowProperties(
 		@DefaultValue("true") boolean autoAssign,
 		@DefaultValue Map<String, Duration> turnaround,
-		@DefaultValue("P3D") Duration answerTime) {}
+		@DefaultValue("P3D") Duration answerTime,
+		@DefaultValue Map<String, List<RecordSetting>> requiredRecords) {
+
+	public static final String DEFAULT_KIND = "default";
+
+	/**
+	 * One required record: its name as the referrer reads it, the LOINC document types that satisfy it,
+	 * and, where the type alone cannot tell, the attachment content types (empty: any).
+	 */
+	public record RecordSetting(String name, Set<String> loincCodes, @DefaultValue Set<String> contentTypes) {}
+
+	public CompletenessRule completenessRule() {
+		if (requiredRecords.isEmpty()) {
+			return CompletenessRule.defaults();
+		}
+		Map<String, List<RequiredRecord>> byKind = new LinkedHashMap<>();
+		requiredRecords.forEach((kind, records) -> byKind.put(kind, records.stream()
+				.map(r -> new RequiredRecord(r.name(), r.loincCodes(), r.contentTypes()))
+				.toList()));
+		List<RequiredRecord> byDefault = byKind.getOrDefault(DEFAULT_KIND, List.of());
+		byKind.remove(DEFAULT_KIND);
+		return new CompletenessRule(byKind, byDefault);
+	}
+}

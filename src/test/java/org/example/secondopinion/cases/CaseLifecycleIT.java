@@ -140,6 +140,38 @@ class CaseLifecycleIT extends FhirServerIT {
 	}
 
 	@Test
+	void aPreliminaryOpinionStartsTheReviewAndAnAmendmentKeepsTheCaseCompletedWithItsHistory() {
+		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+		postBundle(sample.file("06-lipoma-request.json"));
+		ServiceRequest request = request(sample);
+		Bundle opinionBundle = FHIR.newJsonParser().parseResource(Bundle.class, sample.file("07-lipoma-opinion.json"));
+		opinionBundle.getEntryFirstRep().getResource().setMeta(null);
+		DiagnosticReport draft = (DiagnosticReport) opinionBundle.getEntryFirstRep().getResource();
+		draft.setStatus(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
+
+		assertThat(post("", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(opinionBundle)).statusCode()).isEqualTo(200);
+		assertThat(businessStatus(task(request))).isEqualTo("in-review");
+
+		DiagnosticReport stored = (DiagnosticReport) client().search()
+				.byUrl("DiagnosticReport?based-on=" + request.getIdElement().toUnqualifiedVersionless().getValue())
+				.returnBundle(Bundle.class).execute().getEntryFirstRep().getResource();
+		stored.setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL);
+		client().update().resource(stored).execute();
+		assertThat(businessStatus(task(request))).isEqualTo("completed");
+
+		DiagnosticReport finalOpinion = client().read().resource(DiagnosticReport.class).withId(stored.getIdElement().toUnqualifiedVersionless()).execute();
+		finalOpinion.setStatus(DiagnosticReport.DiagnosticReportStatus.AMENDED);
+		finalOpinion.setConclusion(finalOpinion.getConclusion() + " Addendum: the ultrasound of 2026-06-30 changes nothing.");
+		client().update().resource(finalOpinion).execute();
+
+		assertThat(businessStatus(task(request))).isEqualTo("completed");
+		Bundle history = client().history().onInstance(finalOpinion.getIdElement().toUnqualifiedVersionless()).returnBundle(Bundle.class).execute();
+		assertThat(history.getEntry()).extracting(entry -> ((DiagnosticReport) entry.getResource()).getStatus())
+				.contains(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY, DiagnosticReport.DiagnosticReportStatus.FINAL,
+						DiagnosticReport.DiagnosticReportStatus.AMENDED);
+	}
+
+	@Test
 	void theCentreRejectsACaseWithAReasonAndItCannotBeRejectedTwice() {
 		SampleCase sample = new SampleCase("northgate-hospital.example.org");
 		postBundle(sample.file("08-incomplete-request.json"));
