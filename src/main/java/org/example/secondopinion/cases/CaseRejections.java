@@ -35,6 +35,16 @@ final class CaseRejections {
 		return new ResourceVersionConflictException(message, outcome);
 	}
 
+	/** A client set a case's Task status itself: 409; the server moves the case. */
+	static BaseServerResponseException stateSetByServer(CaseState current, String requestedTaskStatus) {
+		String message = "The case is " + current.businessStatus() + "; its Task's status is set by the server: post the "
+				+ "final opinion to complete it, use $assign or $reject, or revoke the ServiceRequest to cancel it";
+		OperationOutcome outcome = outcome("case-state", message
+				+ " (current state: " + current.businessStatus() + "; requested: Task.status " + requestedTaskStatus + ")",
+				"Task.status");
+		return new ResourceVersionConflictException(message, outcome);
+	}
+
 	/** Opinion rules broken: 409 when the case's state forbids it, else 422; one issue per rule. */
 	static BaseServerResponseException violations(
 			FhirContext fhirContext, List<RuleViolation> violations, String expression, CaseState current, String requested) {

@@ -239,6 +239,21 @@ public class CaseWorkflow {
 		store.update(task);
 	}
 
+	/**
+	 * A client changed a case's Task: the state is the server's to move (by records, opinions,
+	 * questions, {@code $assign}, {@code $reject} or revoking the request), so a change of status or
+	 * business status is refused, e.g. completing a case that has no final opinion.
+	 */
+	public void checkTaskChange(Task previous, Task changed) {
+		CaseState current = CaseTask.stateOf(previous);
+		boolean statusChanged = previous.getStatus() != changed.getStatus();
+		boolean businessStatusChanged = CaseTask.stateOf(changed) != current
+				|| !changed.getBusinessStatus().hasCoding();
+		if (statusChanged || businessStatusChanged) {
+			throw CaseRejections.stateSetByServer(current, changed.getStatus() == null ? "none" : changed.getStatus().toCode());
+		}
+	}
+
 	/** Revoking the request cancels the case. */
 	public void requestChanged(ServiceRequest changed) {
 		if (changed.getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED) {

@@ -15,6 +15,8 @@ import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.example.secondopinion.lifecycle.CaseState;
 
 /**
  * Runs the workflow when the resources of a case are written through the API. It acts just before
@@ -57,10 +59,18 @@ public class CaseWorkflowInterceptor {
 			workflow.requestChanged(serviceRequest);
 		} else if (resource instanceof DocumentReference record) {
 			relatedRequest(record).ifPresent(workflow::recordsChanged);
+		} else if (resource instanceof Task task && previous instanceof Task before && isCaseTask(before)) {
+			workflow.checkTaskChange(before, task);
 		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion.getBasedOn())) {
 			workflow.checkOpinion(opinion, (DiagnosticReport) previous);
 			workflow.opinionStored(opinion, (DiagnosticReport) previous);
 		}
+	}
+
+	/** A Task the workflow keeps: one carrying our business status. */
+	private static boolean isCaseTask(Task task) {
+		return task.getBusinessStatus().getCoding().stream()
+				.anyMatch(coding -> CaseState.BUSINESS_STATUS_SYSTEM.equals(coding.getSystem()));
 	}
 
 	private static boolean isSecondOpinionRequest(ServiceRequest request) {

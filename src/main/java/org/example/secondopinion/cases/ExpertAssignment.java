@@ -28,8 +28,15 @@ public class ExpertAssignment {
 		this.store = store;
 	}
 
+	/** Ranks the directory for the request; the workload counted is each expert's open cases other than this one. */
 	public Ranking rank(ServiceRequest request) {
-		List<ExpertCandidate> candidates = store.experts().stream().map(this::candidate).toList();
+		String currentOwner = store.findTask(request.getIdElement())
+				.filter(task -> task.hasOwner())
+				.map(task -> task.getOwner().getReferenceElement().toUnqualifiedVersionless().getValue())
+				.orElse("");
+		List<ExpertCandidate> candidates = store.experts().stream()
+				.map(role -> candidate(role, currentOwner))
+				.toList();
 		return matcher.rank(candidates, wantedSpecialties(request), Instant.now());
 	}
 
@@ -42,7 +49,7 @@ public class ExpertAssignment {
 		return named.isEmpty() ? ExpertMatcher.specialtiesFor(CaseWorkflow.kindOf(request)) : named;
 	}
 
-	private ExpertCandidate candidate(PractitionerRole role) {
+	private ExpertCandidate candidate(PractitionerRole role, String currentOwner) {
 		String reference = "PractitionerRole/" + role.getIdElement().getIdPart();
 		Set<String> specialties = new HashSet<>();
 		role.getSpecialty().forEach(specialty -> specialty.getCoding().stream()
@@ -55,7 +62,8 @@ public class ExpertAssignment {
 						during.hasEnd() ? during.getEnd().toInstant() : null))
 				.toList();
 		String name = role.getPractitioner().hasDisplay() ? role.getPractitioner().getDisplay() : reference;
+		int openCases = store.openCasesOwnedBy(reference) - (reference.equals(currentOwner) ? 1 : 0);
 		return new ExpertCandidate(reference, name, specialties, !role.hasActive() || role.getActive(), absences,
-				store.openCasesOwnedBy(reference));
+				Math.max(0, openCases));
 	}
 }

@@ -172,6 +172,72 @@ class CaseLifecycleIT extends FhirServerIT {
 	}
 
 	@Test
+	void aClientCannotCompleteACaseByItsTaskWithoutAFinalOpinion() {
+		SampleCase sample = new SampleCase("riverbend-hospital.example.org");
+		postBundle(sample.file("04-osteosarcoma-request.json"));
+		Task task = task(request(sample));
+		task.setStatus(Task.TaskStatus.COMPLETED);
+
+		HttpResponse<String> response = put("/Task/" + task.getIdElement().getIdPart(), FHIR.newJsonParser().encodeResourceToString(task));
+
+		assertThat(response.statusCode()).isEqualTo(409);
+		assertThat(response.body()).contains("current state: assigned").contains("requested: Task.status completed");
+		assertThat(businessStatus(task(request(sample)))).isEqualTo("assigned");
+	}
+
+	@Test
+	void matchingPrefersTheExpertWithTheLowerWorkload() {
+		String busy = createExpert("Busy");
+		String free = createExpert("Free");
+		try {
+			assertFreeRanksBeforeBusy(busy, free);
+		} finally {
+			retire(busy);
+			retire(free);
+		}
+	}
+
+	private void assertFreeRanksBeforeBusy(String busy, String free) {
+		SampleCase first = new SampleCase("riverbend-hospital.example.org");
+		postBundle(first.file("04-osteosarcoma-request.json"));
+		Parameters toBusy = new Parameters();
+		toBusy.addParameter().setName("expert").setValue(new Reference(busy));
+		client().operation().onInstance(request(first).getIdElement().toUnqualifiedVersionless())
+				.named("$assign").withParameters(toBusy).returnResourceType(Task.class).execute();
+
+		SampleCase second = new SampleCase("riverbend-hospital.example.org");
+		postBundle(second.file("04-osteosarcoma-request.json"));
+		Parameters matches = client().operation().onInstance(request(second).getIdElement().toUnqualifiedVersionless())
+				.named("$match-experts").withNoParameters(Parameters.class).useHttpGet().execute();
+
+		List<String> ranked = matches.getParameters("candidate").stream()
+				.map(candidate -> ((Reference) candidate.getPart().get(0).getValue()).getReference())
+				.toList();
+		assertThat(ranked).contains(busy, free);
+		assertThat(ranked.indexOf(free)).isLessThan(ranked.indexOf(busy));
+	}
+
+	/** Test experts leave the shared directory, so the samples' cases are assigned as in production. */
+	private void retire(String expert) {
+		PractitionerRole role = client().read().resource(PractitionerRole.class).withUrl(expert).execute();
+		role.setActive(false);
+		client().update().resource(role).execute();
+	}
+
+	private String createExpert(String family) {
+		org.hl7.fhir.r4.model.Practitioner practitioner = new org.hl7.fhir.r4.model.Practitioner();
+		practitioner.addName().setFamily(family + java.util.UUID.randomUUID());
+		String practitionerId = client().create().resource(practitioner).execute().getId().toUnqualifiedVersionless().getValue();
+		PractitionerRole role = new PractitionerRole();
+		role.addIdentifier().setSystem(EXPERTS).setValue(java.util.UUID.randomUUID().toString());
+		role.setActive(true);
+		role.setPractitioner(new Reference(practitionerId));
+		role.addCode().addCoding().setSystem("https://second-opinion.example.org/fhir/CodeSystem/so-codes").setCode("expert");
+		role.addSpecialty().addCoding().setSystem("https://second-opinion.example.org/fhir/CodeSystem/so-codes").setCode("orthopaedic-oncology");
+		return client().create().resource(role).execute().getId().toUnqualifiedVersionless().getValue();
+	}
+
+	@Test
 	void theCentreRejectsACaseWithAReasonAndItCannotBeRejectedTwice() {
 		SampleCase sample = new SampleCase("northgate-hospital.example.org");
 		postBundle(sample.file("08-incomplete-request.json"));
