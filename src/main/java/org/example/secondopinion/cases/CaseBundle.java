@@ -1,10 +1,11 @@
 package org.example.secondopinion.cases;
 
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
-
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.springframework.stereotype.Component;
 
@@ -38,10 +39,10 @@ public class CaseBundle {
 		store.opinions(request.getIdElement()).forEach(opinion -> add(resources, opinion));
 
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-		bundle.setTimestamp(new java.util.Date());
+		bundle.setTimestamp(new Date());
 		resources.forEach((id, resource) -> bundle.addEntry()
 				.setFullUrl(id)
-				.setResource((org.hl7.fhir.r4.model.Resource) resource));
+				.setResource((Resource) resource));
 		return bundle;
 	}
 

@@ -1,5 +1,6 @@
 package org.example.secondopinion.cases;
 
+import ca.uhn.fhir.model.valueset.BundleTypeEnum;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
@@ -9,6 +10,7 @@ import java.util.List;
 import org.example.secondopinion.lifecycle.CaseState;
 import org.example.secondopinion.matching.Ranking;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
@@ -37,8 +39,8 @@ public class CaseOperations {
 	 * request, patient, original diagnosis, records, Task, assigned expert, discussion and opinions.
 	 * 404 when the request is not a second-opinion case.
 	 */
-	@Operation(name = "$case", idempotent = true, type = ServiceRequest.class, bundleType = ca.uhn.fhir.model.valueset.BundleTypeEnum.COLLECTION)
-	public org.hl7.fhir.r4.model.Bundle wholeCase(@IdParam IdType requestId) {
+	@Operation(name = "$case", idempotent = true, type = ServiceRequest.class, bundleType = BundleTypeEnum.COLLECTION)
+	public Bundle wholeCase(@IdParam IdType requestId) {
 		stateOrNotFound(requestId);
 		return caseBundle.of(store.readRequest(requestId));
 	}

@@ -35,6 +35,12 @@ final class CaseRejections {
 		return new ResourceVersionConflictException(message, outcome);
 	}
 
+	/** A second Task for a case: 409, naming the Task the case already has. */
+	static BaseServerResponseException secondTask(String request, String existingTask) {
+		String message = request + " already has its Task " + existingTask + "; a case has one Task: read or update that one";
+		return new ResourceVersionConflictException(message, outcome("one-task-per-case", message, "Task.focus"));
+	}
+
 	/** A client set a case's Task status itself: 409; the server moves the case. */
 	static BaseServerResponseException stateSetByServer(CaseState current, String requestedTaskStatus) {
 		String message = "The case is " + current.businessStatus() + "; its Task's status is set by the server: post the "

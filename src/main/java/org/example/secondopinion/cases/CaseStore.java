@@ -6,14 +6,19 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
@@ -60,6 +65,12 @@ public class CaseStore {
 				.map(found -> dao(Task.class).read(found.getIdElement().toUnqualifiedVersionless(), internal()));
 	}
 
+	/** Every Task whose focus is the request (a case has one; a second is refused on create). */
+	public List<Task> tasksFor(IIdType requestId) {
+		return search(Task.class, SearchParameterMap.newSynchronous(
+				Task.SP_FOCUS, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue())));
+	}
+
 	/** The records of a case: those the request lists in supportingInfo and those that point to it. */
 	public List<DocumentReference> records(ServiceRequest request) {
 		Map<String, DocumentReference> records = new LinkedHashMap<>();
@@ -84,10 +95,10 @@ public class CaseStore {
 		return search(DiagnosticReport.class, search);
 	}
 
-	public List<org.hl7.fhir.r4.model.Communication> communications(IIdType requestId) {
+	public List<Communication> communications(IIdType requestId) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous(
-				org.hl7.fhir.r4.model.Communication.SP_BASED_ON, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue()));
-		return search(org.hl7.fhir.r4.model.Communication.class, search);
+				Communication.SP_BASED_ON, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue()));
+		return search(Communication.class, search);
 	}
 
 	/** Reads any resource by its reference, empty when it is not a local resource or does not exist. */
@@ -98,7 +109,7 @@ public class CaseStore {
 		}
 		try {
 			return Optional.of(daoRegistry.getResourceDao(id.getResourceType()).read(id.toUnqualifiedVersionless(), internal()));
-		} catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+		} catch (ResourceNotFoundException | ResourceGoneException e) {
 			return Optional.empty();
 		}
 	}
@@ -106,14 +117,14 @@ public class CaseStore {
 	/** Active PractitionerRoles coded as second-opinion experts: the directory matching draws from. */
 	public List<PractitionerRole> experts() {
 		SearchParameterMap search = SearchParameterMap.newSynchronous(
-				PractitionerRole.SP_ROLE, new TokenParam(org.example.secondopinion.profiles.SecondOpinionIg.CODES, "expert"));
+				PractitionerRole.SP_ROLE, new TokenParam(SecondOpinionIg.CODES, "expert"));
 		return search(PractitionerRole.class, search);
 	}
 
 	/** Number of open cases (Tasks not yet finished) owned by the expert. */
 	public int openCasesOwnedBy(String practitionerRoleReference) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous(Task.SP_OWNER, new ReferenceParam(practitionerRoleReference));
-		search.add(Task.SP_STATUS, new ca.uhn.fhir.rest.param.TokenOrListParam()
+		search.add(Task.SP_STATUS, new TokenOrListParam()
 				.add("requested").add("received").add("accepted").add("in-progress").add("on-hold"));
 		return search(Task.class, search).size();
 	}

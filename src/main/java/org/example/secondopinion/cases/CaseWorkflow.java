@@ -1,6 +1,7 @@
 package org.example.secondopinion.cases;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.example.secondopinion.lifecycle.OpinionWrite;
 import org.example.secondopinion.lifecycle.RuleViolation;
 import org.example.secondopinion.lifecycle.TurnaroundPolicy;
 import org.example.secondopinion.matching.RankedExpert;
+import org.example.secondopinion.matching.Ranking;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
@@ -26,6 +28,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -94,6 +97,27 @@ public class CaseWorkflow {
 		log.info("Case {} submitted: {}", request.getIdElement().toUnqualifiedVersionless().getValue(), CaseTask.stateOf(task).businessStatus());
 	}
 
+	/**
+	 * A client created a Task for a request: one case has one Task. The EHR's own Task sent with the
+	 * request becomes the case's Task; a second one, e.g. posted after the server created the Task,
+	 * is refused with 409 naming the Task to use.
+	 */
+	public void taskCreated(Task task) {
+		Reference focus = task.getFocus();
+		IdType requestId = new IdType(focus.getReference() == null ? "" : focus.getReference());
+		if (!"ServiceRequest".equals(requestId.getResourceType()) || !requestId.hasIdPart()) {
+			return;
+		}
+		String self = task.getIdElement().toUnqualifiedVersionless().getValue();
+		store.tasksFor(requestId).stream()
+				.map(other -> other.getIdElement().toUnqualifiedVersionless().getValue())
+				.filter(other -> !other.equals(self))
+				.findFirst()
+				.ifPresent(existing -> {
+					throw CaseRejections.secondTask(requestId.toUnqualifiedVersionless().getValue(), existing);
+				});
+	}
+
 	/** A record of the case arrived or changed: recompute what is missing and advance when complete. */
 	public void recordsChanged(IIdType requestId) {
 		ServiceRequest request = store.readRequest(requestId);
@@ -145,7 +169,7 @@ public class CaseWorkflow {
 		return store.findTask(requestId).map(CaseTask::stateOf);
 	}
 
-	public org.example.secondopinion.matching.Ranking rankExperts(IIdType requestId) {
+	public Ranking rankExperts(IIdType requestId) {
 		return assignment.rank(store.readRequest(requestId));
 	}
 
@@ -338,7 +362,7 @@ public class CaseWorkflow {
 	}
 
 	private Task taskOf(IIdType requestId) {
-		return store.findTask(requestId).orElseThrow(() -> new ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException(
+		return store.findTask(requestId).orElseThrow(() -> new UnprocessableEntityException(
 				"No case Task for " + requestId.toUnqualifiedVersionless().getValue()));
 	}
 

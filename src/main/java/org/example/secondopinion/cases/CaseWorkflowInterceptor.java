@@ -4,7 +4,9 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.List;
 import java.util.Optional;
+import org.example.secondopinion.lifecycle.CaseState;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.example.secondopinion.validation.CaseProfileValidator;
 import org.example.secondopinion.validation.CaseResourceRecognizer;
@@ -16,7 +18,6 @@ import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
-import org.example.secondopinion.lifecycle.CaseState;
 
 /**
  * Runs the workflow when the resources of a case are written through the API. It acts just before
@@ -41,6 +42,8 @@ public class CaseWorkflowInterceptor {
 			workflow.requestSubmitted(serviceRequest);
 		} else if (resource instanceof DocumentReference record) {
 			relatedRequest(record).ifPresent(workflow::recordsChanged);
+		} else if (resource instanceof Task task) {
+			workflow.taskCreated(task);
 		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion.getBasedOn())) {
 			workflow.checkOpinion(opinion, null);
 			workflow.opinionStored(opinion, null);
@@ -85,7 +88,7 @@ public class CaseWorkflowInterceptor {
 				.findFirst();
 	}
 
-	private static boolean basedOnRequest(java.util.List<Reference> basedOn) {
+	private static boolean basedOnRequest(List<Reference> basedOn) {
 		return basedOn.stream()
 				.map(Reference::getReferenceElement)
 				.anyMatch(id -> "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart());

@@ -238,6 +238,26 @@ class CaseLifecycleIT extends FhirServerIT {
 	}
 
 	@Test
+	void aRequestSentAloneGetsItsTaskFromTheServerAndASecondTaskIsRefused() {
+		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, sample.file("06-lipoma-request.json"));
+		bundle.getEntry().removeIf(entry -> entry.getResource() instanceof Task);
+		assertThat(post("", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(bundle)).statusCode()).isEqualTo(200);
+		ServiceRequest request = request(sample);
+		Task created = task(request);
+		assertThat(businessStatus(created)).isEqualTo("assigned");
+		assertThat(created.getRestriction().getPeriod().hasEnd()).isTrue();
+
+		Task another = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER)
+				.setFocus(new Reference(request.getIdElement().toUnqualifiedVersionless().getValue()))
+				.setFor(request.getSubject());
+		HttpResponse<String> response = post("/Task", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(another));
+
+		assertThat(response.statusCode()).isEqualTo(409);
+		assertThat(response.body()).contains(created.getIdElement().toUnqualifiedVersionless().getValue());
+	}
+
+	@Test
 	void theCentreRejectsACaseWithAReasonAndItCannotBeRejectedTwice() {
 		SampleCase sample = new SampleCase("northgate-hospital.example.org");
 		postBundle(sample.file("08-incomplete-request.json"));
