@@ -3,6 +3,7 @@ package org.example.secondopinion.cases;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +30,7 @@ import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -331,7 +333,7 @@ public class CaseWorkflow {
 				.filter(other -> id == null || !id.equals(other.getIdElement().getIdPart()))
 				.anyMatch(other -> other.getStatus() == DiagnosticReport.DiagnosticReportStatus.FINAL
 						|| other.getStatus() == DiagnosticReport.DiagnosticReportStatus.AMENDED);
-		List<String> performers = opinion.getPerformer().stream().map(Reference::getReference).toList();
+		List<String> performers = performerReferences(opinion, task);
 		return new OpinionWrite(
 				opinion.getStatus() == null ? null : opinion.getStatus().toCode(),
 				previous == null,
@@ -340,6 +342,22 @@ public class CaseWorkflow {
 				CaseTask.stateOf(task),
 				task.hasOwner() ? task.getOwner().getReference() : null,
 				anotherFinal);
+	}
+
+	/**
+	 * The opinion's performers; an expert named by their Practitioner stands for the assigned
+	 * PractitionerRole when that role is theirs (reports often name the person, not the role).
+	 */
+	private List<String> performerReferences(DiagnosticReport opinion, Task task) {
+		List<String> performers = new ArrayList<>(opinion.getPerformer().stream().map(Reference::getReference).toList());
+		if (task.hasOwner()) {
+			store.read(task.getOwner())
+					.filter(PractitionerRole.class::isInstance)
+					.map(role -> ((PractitionerRole) role).getPractitioner().getReferenceElement().toUnqualifiedVersionless().getValue())
+					.filter(practitioner -> performers.stream().anyMatch(p -> p != null && p.endsWith(practitioner)))
+					.ifPresent(practitioner -> performers.add(task.getOwner().getReference()));
+		}
+		return performers;
 	}
 
 	private List<RequiredRecord> missingRecords(ServiceRequest request) {

@@ -258,6 +258,21 @@ class CaseLifecycleIT extends FhirServerIT {
 	}
 
 	@Test
+	void anOpinionNamingTheAssignedExpertsPractitionerIsAccepted() {
+		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+		postBundle(sample.file("06-lipoma-request.json"));
+		PractitionerRole herrera = client().read().resource(PractitionerRole.class).withUrl(expertReference("expert-herrera")).execute();
+		String byPractitioner = sample.file("07-lipoma-opinion.json").replace(
+				"PractitionerRole?identifier=https://second-opinion.example.org/fhir/id/expert|expert-herrera",
+				herrera.getPractitioner().getReference());
+
+		HttpResponse<String> response = postBundle(byPractitioner);
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(businessStatus(task(request(sample)))).isEqualTo("completed");
+	}
+
+	@Test
 	void theCentreRejectsACaseWithAReasonAndItCannotBeRejectedTwice() {
 		SampleCase sample = new SampleCase("northgate-hospital.example.org");
 		postBundle(sample.file("08-incomplete-request.json"));
