@@ -8,9 +8,10 @@ import org.springframework.context.annotation.Configuration;
 public class CaseConfig {
 
 	@Bean
-	public FhirServerExtension caseWorkflowEndpoints(CaseWorkflow workflow, CaseOperations operations) {
+	public FhirServerExtension caseWorkflowEndpoints(
+			CaseWorkflow workflow, OpinionWorkflow opinions, DiscussionWorkflow discussion, CaseOperations operations) {
 		return server -> {
-			server.registerInterceptor(new CaseWorkflowInterceptor(workflow));
+			server.registerInterceptor(new CaseWorkflowInterceptor(workflow, opinions, discussion));
 			server.registerProvider(operations);
 		};
 	}

@@ -1,9 +1,7 @@
 package org.example.secondopinion.cases;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,9 +13,6 @@ import org.example.secondopinion.lifecycle.CompletenessRule;
 import org.example.secondopinion.lifecycle.CompletenessRule.PresentRecord;
 import org.example.secondopinion.lifecycle.CompletenessRule.RequiredRecord;
 import org.example.secondopinion.lifecycle.ForbiddenTransitionException;
-import org.example.secondopinion.lifecycle.OpinionRules;
-import org.example.secondopinion.lifecycle.OpinionWrite;
-import org.example.secondopinion.lifecycle.RuleViolation;
 import org.example.secondopinion.lifecycle.TurnaroundPolicy;
 import org.example.secondopinion.matching.RankedExpert;
 import org.example.secondopinion.matching.Ranking;
@@ -26,11 +21,8 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Communication;
-import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -40,9 +32,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * The second-opinion workflow on FHIR resources: moves a case through its states
- * ({@link CaseLifecycle}) as requests, records and opinions arrive, and keeps ServiceRequest.status,
- * Task.status and Task.businessStatus together. The rules themselves are plain Java in
- * {@code lifecycle/}; this class reads and writes the resources they apply to.
+ * ({@link CaseLifecycle}) as requests and records arrive and as the centre assigns or declines it,
+ * and keeps ServiceRequest.status, Task.status and Task.businessStatus together. Opinions and the
+ * discussion have their own classes ({@link OpinionWorkflow}, {@link DiscussionWorkflow}). The rules
+ * themselves are plain Java in {@code lifecycle/}; these classes read and write the resources.
  */
 @Service
 public class CaseWorkflow {
@@ -51,17 +44,14 @@ public class CaseWorkflow {
 
 	private final CaseStore store;
 	private final ExpertAssignment assignment;
-	private final FhirContext fhirContext;
 	private final WorkflowProperties properties;
 	private final CaseLifecycle lifecycle = new CaseLifecycle();
-	private final OpinionRules opinionRules = new OpinionRules(lifecycle);
 	private final CompletenessRule completeness;
 	private final TurnaroundPolicy turnaround;
 
-	public CaseWorkflow(CaseStore store, ExpertAssignment assignment, FhirContext fhirContext, WorkflowProperties properties) {
+	public CaseWorkflow(CaseStore store, ExpertAssignment assignment, WorkflowProperties properties) {
 		this.store = store;
 		this.assignment = assignment;
-		this.fhirContext = fhirContext;
 		this.properties = properties;
 		this.turnaround = new TurnaroundPolicy(properties.turnaround());
 		this.completeness = properties.completenessRule();
@@ -175,47 +165,6 @@ public class CaseWorkflow {
 		return assignment.rank(store.readRequest(requestId));
 	}
 
-	/** Refuses an opinion the case does not allow (by whom, in which state, which status change). */
-	public void checkOpinion(DiagnosticReport opinion, DiagnosticReport previous) {
-		IIdType requestId = requestOf(opinion);
-		Optional<Task> found = store.findTask(requestId);
-		if (found.isEmpty()) {
-			return; // a report on some other order, not a second-opinion case
-		}
-		Task task = found.get();
-		List<RuleViolation> violations = opinionRules.check(opinionWrite(opinion, previous, requestId, task));
-		if (!violations.isEmpty()) {
-			String requested = "an opinion with status " + (opinion.getStatus() == null ? "none" : opinion.getStatus().toCode());
-			throw CaseRejections.violations(fhirContext, violations, "DiagnosticReport.status", CaseTask.stateOf(task), requested);
-		}
-	}
-
-	/** An opinion was stored: a preliminary one starts the review, a final one completes the case. */
-	public void opinionStored(DiagnosticReport opinion, DiagnosticReport previous) {
-		IIdType requestId = requestOf(opinion);
-		Optional<Task> found = store.findTask(requestId);
-		if (found.isEmpty()) {
-			return;
-		}
-		Task task = found.get();
-		CaseState state = CaseTask.stateOf(task);
-		Optional<CaseEvent> event = opinionRules.eventFor(opinionWrite(opinion, previous, requestId, task));
-		if (event.isEmpty() || !lifecycle.allows(state, event.get())) {
-			return;
-		}
-		CaseState next = lifecycle.next(state, event.get());
-		CaseTask.setState(task, next);
-		if (event.get() == CaseEvent.FINAL_OPINION) {
-			task.addOutput()
-					.setType(new CodeableConcept().setText("Second opinion"))
-					.setValue(new Reference(opinion.getIdElement().toUnqualifiedVersionless().getValue()));
-			ServiceRequest request = store.readRequest(requestId);
-			request.setStatus(ServiceRequest.ServiceRequestStatus.fromCode(next.requestStatus()));
-			store.update(request);
-		}
-		store.update(task);
-	}
-
 	/** The EHR changed its request: a completed or cancelled case cannot be reopened. */
 	public void checkRequestChange(ServiceRequest previous, ServiceRequest changed) {
 		boolean wasClosed = previous.getStatus() == ServiceRequest.ServiceRequestStatus.REVOKED
@@ -224,45 +173,6 @@ public class CaseWorkflow {
 			CaseState state = store.findTask(previous.getIdElement()).map(CaseTask::stateOf).orElse(CaseState.CANCELLED);
 			throw CaseRejections.reopen(state, changed.getStatus() == null ? "none" : changed.getStatus().toCode());
 		}
-	}
-
-	/**
-	 * A message of the case discussion was stored. A question of the assigned expert (category
-	 * so-codes#question) puts the case on hold, with a date by which the answer is wanted; the
-	 * referrer's answer (inResponseTo the question) returns it to review. Other messages leave the
-	 * state as it is: the discussion goes on after the final opinion too.
-	 */
-	public void messageStored(Communication message) {
-		IIdType requestId = message.getBasedOn().stream()
-				.map(Reference::getReferenceElement)
-				.filter(id -> "ServiceRequest".equals(id.getResourceType()))
-				.findFirst().orElseThrow();
-		Optional<Task> found = store.findTask(requestId);
-		if (found.isEmpty()) {
-			return;
-		}
-		Task task = found.get();
-		CaseState state = CaseTask.stateOf(task);
-		boolean fromExpert = task.hasOwner() && message.hasSender()
-				&& sameReference(task.getOwner(), message.getSender());
-		boolean question = fromExpert && isQuestion(message);
-		boolean answer = !fromExpert && message.hasInResponseTo();
-		if (!question && !answer) {
-			return;
-		}
-		CaseEvent event = question ? CaseEvent.QUESTION_ASKED : CaseEvent.QUESTION_ANSWERED;
-		if (!lifecycle.allows(state, event) || (event == CaseEvent.QUESTION_ASKED && state == CaseState.AWAITING_INFORMATION)) {
-			return;
-		}
-		CaseTask.setState(task, lifecycle.next(state, event));
-		if (event == CaseEvent.QUESTION_ASKED) {
-			Instant answerDue = Instant.now().plus(properties.answerTime());
-			task.setStatusReason(new CodeableConcept().setText("Awaiting the referrer's answer to "
-					+ message.getIdElement().toUnqualifiedVersionless().getValue() + ", wanted by " + answerDue));
-		} else {
-			task.setStatusReason(null);
-		}
-		store.update(task);
 	}
 
 	/**
@@ -294,17 +204,6 @@ public class CaseWorkflow {
 		});
 	}
 
-	private static boolean isQuestion(Communication message) {
-		return message.getCategory().stream()
-				.flatMap(category -> category.getCoding().stream())
-				.anyMatch(coding -> SecondOpinionIg.CODES.equals(coding.getSystem()) && "question".equals(coding.getCode()));
-	}
-
-	private static boolean sameReference(Reference a, Reference b) {
-		return a.getReferenceElement().toUnqualifiedVersionless().getValue()
-				.equals(b.getReferenceElement().toUnqualifiedVersionless().getValue());
-	}
-
 	private void autoAssign(ServiceRequest request, Task task) {
 		if (!properties.autoAssign()) {
 			return;
@@ -325,39 +224,6 @@ public class CaseWorkflow {
 		} catch (ForbiddenTransitionException e) {
 			throw CaseRejections.forbidden(e, expression);
 		}
-	}
-
-	private OpinionWrite opinionWrite(DiagnosticReport opinion, DiagnosticReport previous, IIdType requestId, Task task) {
-		String id = opinion.getIdElement().toUnqualifiedVersionless().getIdPart();
-		boolean anotherFinal = store.opinions(requestId).stream()
-				.filter(other -> id == null || !id.equals(other.getIdElement().getIdPart()))
-				.anyMatch(other -> other.getStatus() == DiagnosticReport.DiagnosticReportStatus.FINAL
-						|| other.getStatus() == DiagnosticReport.DiagnosticReportStatus.AMENDED);
-		List<String> performers = performerReferences(opinion, task);
-		return new OpinionWrite(
-				opinion.getStatus() == null ? null : opinion.getStatus().toCode(),
-				previous == null,
-				previous == null || previous.getStatus() == null ? null : previous.getStatus().toCode(),
-				performers,
-				CaseTask.stateOf(task),
-				task.hasOwner() ? task.getOwner().getReference() : null,
-				anotherFinal);
-	}
-
-	/**
-	 * The opinion's performers; an expert named by their Practitioner stands for the assigned
-	 * PractitionerRole when that role is theirs (reports often name the person, not the role).
-	 */
-	private List<String> performerReferences(DiagnosticReport opinion, Task task) {
-		List<String> performers = new ArrayList<>(opinion.getPerformer().stream().map(Reference::getReference).toList());
-		if (task.hasOwner()) {
-			store.read(task.getOwner())
-					.filter(PractitionerRole.class::isInstance)
-					.map(role -> ((PractitionerRole) role).getPractitioner().getReferenceElement().toUnqualifiedVersionless().getValue())
-					.filter(practitioner -> performers.stream().anyMatch(p -> p != null && p.endsWith(practitioner)))
-					.ifPresent(practitioner -> performers.add(task.getOwner().getReference()));
-		}
-		return performers;
 	}
 
 	private List<RequiredRecord> missingRecords(ServiceRequest request) {
@@ -382,14 +248,6 @@ public class CaseWorkflow {
 	private Task taskOf(IIdType requestId) {
 		return store.findTask(requestId).orElseThrow(() -> new UnprocessableEntityException(
 				"No case Task for " + requestId.toUnqualifiedVersionless().getValue()));
-	}
-
-	private static IIdType requestOf(DiagnosticReport opinion) {
-		return opinion.getBasedOn().stream()
-				.map(Reference::getReferenceElement)
-				.filter(id -> "ServiceRequest".equals(id.getResourceType()))
-				.findFirst()
-				.orElseThrow();
 	}
 
 	private static Instant submittedAt(ServiceRequest request) {

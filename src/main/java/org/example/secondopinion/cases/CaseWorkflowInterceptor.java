@@ -28,9 +28,13 @@ import org.hl7.fhir.r4.model.Task;
 public class CaseWorkflowInterceptor {
 
 	private final CaseWorkflow workflow;
+	private final OpinionWorkflow opinions;
+	private final DiscussionWorkflow discussion;
 
-	public CaseWorkflowInterceptor(CaseWorkflow workflow) {
+	public CaseWorkflowInterceptor(CaseWorkflow workflow, OpinionWorkflow opinions, DiscussionWorkflow discussion) {
 		this.workflow = workflow;
+		this.opinions = opinions;
+		this.discussion = discussion;
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -45,10 +49,10 @@ public class CaseWorkflowInterceptor {
 		} else if (resource instanceof Task task) {
 			workflow.taskCreated(task);
 		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion.getBasedOn())) {
-			workflow.checkOpinion(opinion, null);
-			workflow.opinionStored(opinion, null);
+			opinions.checkOpinion(opinion, null);
+			opinions.opinionStored(opinion, null);
 		} else if (resource instanceof Communication message && basedOnRequest(message.getBasedOn())) {
-			workflow.messageStored(message);
+			discussion.messageStored(message);
 		}
 	}
 
@@ -65,8 +69,8 @@ public class CaseWorkflowInterceptor {
 		} else if (resource instanceof Task task && previous instanceof Task before && isCaseTask(before)) {
 			workflow.checkTaskChange(before, task);
 		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion.getBasedOn())) {
-			workflow.checkOpinion(opinion, (DiagnosticReport) previous);
-			workflow.opinionStored(opinion, (DiagnosticReport) previous);
+			opinions.checkOpinion(opinion, (DiagnosticReport) previous);
+			opinions.opinionStored(opinion, (DiagnosticReport) previous);
 		}
 	}
 

@@ -1,0 +1,78 @@
+package org.example.secondopinion.cases;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.example.secondopinion.lifecycle.CaseEvent;
+import org.example.secondopinion.lifecycle.CaseLifecycle;
+import org.example.secondopinion.lifecycle.CaseState;
+import org.example.secondopinion.profiles.SecondOpinionIg;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.springframework.stereotype.Service;
+
+/** The discussion of a case: Communications basedOn the request, threaded by inResponseTo. */
+@Service
+public class DiscussionWorkflow {
+
+	private final CaseStore store;
+	private final WorkflowProperties properties;
+	private final CaseLifecycle lifecycle = new CaseLifecycle();
+
+	public DiscussionWorkflow(CaseStore store, WorkflowProperties properties) {
+		this.store = store;
+		this.properties = properties;
+	}
+
+	/**
+	 * A message of the case discussion was stored. A question of the assigned expert (category
+	 * so-codes#question) puts the case on hold, with a date by which the answer is wanted; the
+	 * referrer's answer (inResponseTo the question) returns it to review. Other messages leave the
+	 * state as it is: the discussion goes on after the final opinion too.
+	 */
+	public void messageStored(Communication message) {
+		IIdType requestId = message.getBasedOn().stream()
+				.map(Reference::getReferenceElement)
+				.filter(id -> "ServiceRequest".equals(id.getResourceType()))
+				.findFirst().orElseThrow();
+		Optional<Task> found = store.findTask(requestId);
+		if (found.isEmpty()) {
+			return;
+		}
+		Task task = found.get();
+		CaseState state = CaseTask.stateOf(task);
+		boolean fromExpert = task.hasOwner() && message.hasSender()
+				&& sameReference(task.getOwner(), message.getSender());
+		boolean question = fromExpert && isQuestion(message);
+		boolean answer = !fromExpert && message.hasInResponseTo();
+		if (!question && !answer) {
+			return;
+		}
+		CaseEvent event = question ? CaseEvent.QUESTION_ASKED : CaseEvent.QUESTION_ANSWERED;
+		if (!lifecycle.allows(state, event) || (event == CaseEvent.QUESTION_ASKED && state == CaseState.AWAITING_INFORMATION)) {
+			return;
+		}
+		CaseTask.setState(task, lifecycle.next(state, event));
+		if (event == CaseEvent.QUESTION_ASKED) {
+			Instant answerDue = Instant.now().plus(properties.answerTime());
+			task.setStatusReason(new CodeableConcept().setText("Awaiting the referrer's answer to "
+					+ message.getIdElement().toUnqualifiedVersionless().getValue() + ", wanted by " + answerDue));
+		} else {
+			task.setStatusReason(null);
+		}
+		store.update(task);
+	}
+
+	private static boolean isQuestion(Communication message) {
+		return message.getCategory().stream()
+				.flatMap(category -> category.getCoding().stream())
+				.anyMatch(coding -> SecondOpinionIg.CODES.equals(coding.getSystem()) && "question".equals(coding.getCode()));
+	}
+
+	private static boolean sameReference(Reference a, Reference b) {
+		return a.getReferenceElement().toUnqualifiedVersionless().getValue()
+				.equals(b.getReferenceElement().toUnqualifiedVersionless().getValue());
+	}
+}
