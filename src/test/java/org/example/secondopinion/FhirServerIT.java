@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.hl7.fhir.r4.model.Bundle;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -18,6 +19,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * Base of the HTTP-level tests: the real server on a random port, on its own H2 file database.
  * Every subclass uses the same configuration, so Spring starts the server once for all of them.
  */
+@AutoConfigureObservability // metrics export as in production (Spring Boot tests turn it off by default)
 @SpringBootTest(
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = {"second-opinion.data-dir=./target/it-data/${random.uuid}", "logging.level.root=WARN"})
