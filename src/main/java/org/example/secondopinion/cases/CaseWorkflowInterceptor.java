@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.List;
 import java.util.Optional;
 import org.example.secondopinion.lifecycle.CaseState;
@@ -27,6 +28,9 @@ import org.hl7.fhir.r4.model.Task;
 @Interceptor
 public class CaseWorkflowInterceptor {
 
+	/** Marks a request the workflow refused: a rule's 409 is an answer, not a race worth retrying. */
+	public static final String REFUSED_BY_WORKFLOW = CaseWorkflowInterceptor.class.getName() + ".refused";
+
 	private final CaseWorkflow workflow;
 	private final OpinionWorkflow opinions;
 	private final DiscussionWorkflow discussion;
@@ -42,6 +46,34 @@ public class CaseWorkflowInterceptor {
 		if (CaseStore.isWorkflowWrite(request)) {
 			return;
 		}
+		try {
+			onCreated(resource);
+		} catch (BaseServerResponseException refusal) {
+			markRefused(request);
+			throw refusal;
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		if (CaseStore.isWorkflowWrite(request)) {
+			return;
+		}
+		try {
+			onUpdated(previous, resource);
+		} catch (BaseServerResponseException refusal) {
+			markRefused(request);
+			throw refusal;
+		}
+	}
+
+	private static void markRefused(RequestDetails request) {
+		if (request != null) {
+			request.getUserData().put(REFUSED_BY_WORKFLOW, Boolean.TRUE);
+		}
+	}
+
+	private void onCreated(IBaseResource resource) {
 		if (resource instanceof ServiceRequest serviceRequest && isSecondOpinionRequest(serviceRequest)) {
 			workflow.requestSubmitted(serviceRequest);
 		} else if (resource instanceof DocumentReference record) {
@@ -56,11 +88,7 @@ public class CaseWorkflowInterceptor {
 		}
 	}
 
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
-	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-		if (CaseStore.isWorkflowWrite(request)) {
-			return;
-		}
+	private void onUpdated(IBaseResource previous, IBaseResource resource) {
 		if (resource instanceof ServiceRequest serviceRequest && isSecondOpinionRequest(serviceRequest)) {
 			workflow.checkRequestChange((ServiceRequest) previous, serviceRequest);
 			workflow.requestChanged(serviceRequest);

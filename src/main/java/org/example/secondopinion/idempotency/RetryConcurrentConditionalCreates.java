@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.api.model.ResourceVersionConflictResolutionStrategy;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import org.example.secondopinion.cases.CaseWorkflowInterceptor;
 
 /**
  * An EHR that times out retries its request, often several times at once. HAPI already refuses to
@@ -26,11 +27,16 @@ public class RetryConcurrentConditionalCreates {
 	@Hook(Pointcut.STORAGE_VERSION_CONFLICT)
 	public ResourceVersionConflictResolutionStrategy retryConditionalWrites(RequestDetails request) {
 		ResourceVersionConflictResolutionStrategy strategy = new ResourceVersionConflictResolutionStrategy();
-		if (request != null && mayBeConditionalCreate(request)) {
+		if (request != null && mayBeConditionalCreate(request) && !refusedByWorkflow(request)) {
 			strategy.setRetry(true);
 			strategy.setMaxRetries(maxRetries);
 		}
 		return strategy;
+	}
+
+	/** A case rule's refusal would only be refused again: not retried. */
+	private static boolean refusedByWorkflow(RequestDetails request) {
+		return request.getUserData().containsKey(CaseWorkflowInterceptor.REFUSED_BY_WORKFLOW);
 	}
 
 	private static boolean mayBeConditionalCreate(RequestDetails request) {
