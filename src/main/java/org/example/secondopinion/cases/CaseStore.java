@@ -3,6 +3,7 @@ package org.example.secondopinion.cases;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
@@ -58,17 +59,14 @@ public class CaseStore {
 	 * earlier in the same transaction made, and the workflow must build on the current one.
 	 */
 	public Optional<Task> findTask(IIdType requestId) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous(
-				Task.SP_FOCUS, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue()));
-		return search(Task.class, search).stream()
+		return tasksFor(requestId).stream()
 				.findFirst()
 				.map(found -> dao(Task.class).read(found.getIdElement().toUnqualifiedVersionless(), internal()));
 	}
 
 	/** Every Task whose focus is the request (a case has one; a second is refused on create). */
 	public List<Task> tasksFor(IIdType requestId) {
-		return search(Task.class, SearchParameterMap.newSynchronous(
-				Task.SP_FOCUS, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue())));
+		return referringTo(Task.class, Task.SP_FOCUS, requestId);
 	}
 
 	/** The records of a case: those the request lists in supportingInfo and those that point to it. */
@@ -81,24 +79,18 @@ public class CaseStore {
 				records.put(record.getIdElement().toUnqualifiedVersionless().getValue(), record);
 			}
 		}
-		SearchParameterMap related = SearchParameterMap.newSynchronous(
-				DocumentReference.SP_RELATED, new ReferenceParam(request.getIdElement().toUnqualifiedVersionless().getValue()));
-		for (DocumentReference record : search(DocumentReference.class, related)) {
+		for (DocumentReference record : referringTo(DocumentReference.class, DocumentReference.SP_RELATED, request.getIdElement())) {
 			records.putIfAbsent(record.getIdElement().toUnqualifiedVersionless().getValue(), record);
 		}
 		return new ArrayList<>(records.values());
 	}
 
 	public List<DiagnosticReport> opinions(IIdType requestId) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous(
-				DiagnosticReport.SP_BASED_ON, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue()));
-		return search(DiagnosticReport.class, search);
+		return referringTo(DiagnosticReport.class, DiagnosticReport.SP_BASED_ON, requestId);
 	}
 
 	public List<Communication> communications(IIdType requestId) {
-		SearchParameterMap search = SearchParameterMap.newSynchronous(
-				Communication.SP_BASED_ON, new ReferenceParam(requestId.toUnqualifiedVersionless().getValue()));
-		return search(Communication.class, search);
+		return referringTo(Communication.class, Communication.SP_BASED_ON, requestId);
 	}
 
 	/** Reads any resource by its reference, empty when it is not a local resource or does not exist. */
@@ -126,7 +118,10 @@ public class CaseStore {
 		SearchParameterMap search = SearchParameterMap.newSynchronous(Task.SP_OWNER, new ReferenceParam(practitionerRoleReference));
 		search.add(Task.SP_STATUS, new TokenOrListParam()
 				.add("requested").add("received").add("accepted").add("in-progress").add("on-hold"));
-		return search(Task.class, search).size();
+		// Counted in the database: the Tasks themselves are not needed to rank an expert.
+		search.setSummaryMode(SummaryEnum.COUNT);
+		Integer count = dao(Task.class).search(search, internal()).size();
+		return count == null ? 0 : count;
 	}
 
 	public IIdType create(IBaseResource resource) {
@@ -135,6 +130,12 @@ public class CaseStore {
 
 	public void update(IBaseResource resource) {
 		daoFor(resource).update(resource, internal());
+	}
+
+	/** The resources of a type whose reference search parameter points to the given resource. */
+	private <T extends IBaseResource> List<T> referringTo(Class<T> type, String referenceParameter, IIdType target) {
+		return search(type, SearchParameterMap.newSynchronous(
+				referenceParameter, new ReferenceParam(target.toUnqualifiedVersionless().getValue())));
 	}
 
 	private <T extends IBaseResource> List<T> search(Class<T> type, SearchParameterMap search) {

@@ -22,7 +22,6 @@ import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DocumentReference;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -94,31 +93,26 @@ public class CaseWorkflow {
 	 * request becomes the case's Task; a second one, e.g. posted after the server created the Task,
 	 * is refused with 409 naming the Task to use.
 	 */
-	public void taskCreated(Task task) {
-		Reference focus = task.getFocus();
-		IdType requestId = new IdType(focus.getReference() == null ? "" : focus.getReference());
-		if (!"ServiceRequest".equals(requestId.getResourceType()) || !requestId.hasIdPart()) {
-			return;
-		}
+	public void taskCreated(Task task, IIdType requestId) {
 		String self = task.getIdElement().toUnqualifiedVersionless().getValue();
 		store.tasksFor(requestId).stream()
 				.map(other -> other.getIdElement().toUnqualifiedVersionless().getValue())
 				.filter(other -> !other.equals(self))
 				.findFirst()
 				.ifPresent(existing -> {
-					throw CaseRejections.secondTask(requestId.toUnqualifiedVersionless().getValue(), existing);
+					throw CaseRejections.secondTask(requestId.getValue(), existing);
 				});
 	}
 
 	/** A record of the case arrived or changed: recompute what is missing and advance when complete. */
 	public void recordsChanged(IIdType requestId) {
-		ServiceRequest request = store.readRequest(requestId);
 		Optional<Task> found = store.findTask(requestId);
-		if (found.isEmpty() || CaseTask.stateOf(found.get()) == CaseState.SUBMITTED) {
-			return; // the submission itself will compute what is missing
+		CaseState state = found.map(CaseTask::stateOf).orElse(CaseState.SUBMITTED);
+		if (state == CaseState.SUBMITTED) {
+			return; // no case yet, or the submission itself will compute what is missing
 		}
 		Task task = found.get();
-		CaseState state = CaseTask.stateOf(task);
+		ServiceRequest request = store.readRequest(requestId);
 		List<RequiredRecord> missing = missingRecords(request);
 		CaseTask.setMissing(task, missing);
 		if (state == CaseState.AWAITING_RECORDS && missing.isEmpty()) {

@@ -6,17 +6,14 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.List;
-import java.util.Optional;
 import org.example.secondopinion.lifecycle.CaseState;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.example.secondopinion.validation.CaseProfileValidator;
 import org.example.secondopinion.validation.CaseResourceRecognizer;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 
@@ -77,14 +74,13 @@ public class CaseWorkflowInterceptor {
 		if (resource instanceof ServiceRequest serviceRequest && isSecondOpinionRequest(serviceRequest)) {
 			workflow.requestSubmitted(serviceRequest);
 		} else if (resource instanceof DocumentReference record) {
-			relatedRequest(record).ifPresent(workflow::recordsChanged);
+			CaseReferences.requestIn(record.getContext().getRelated()).ifPresent(workflow::recordsChanged);
 		} else if (resource instanceof Task task) {
-			workflow.taskCreated(task);
-		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion.getBasedOn())) {
-			opinions.checkOpinion(opinion, null);
-			opinions.opinionStored(opinion, null);
-		} else if (resource instanceof Communication message && basedOnRequest(message.getBasedOn())) {
-			discussion.messageStored(message);
+			CaseReferences.requestIn(List.of(task.getFocus())).ifPresent(request -> workflow.taskCreated(task, request));
+		} else if (resource instanceof DiagnosticReport opinion) {
+			CaseReferences.requestIn(opinion.getBasedOn()).ifPresent(request -> opinions.opinionWritten(opinion, null, request));
+		} else if (resource instanceof Communication message) {
+			CaseReferences.requestIn(message.getBasedOn()).ifPresent(request -> discussion.messageStored(message, request));
 		}
 	}
 
@@ -93,12 +89,12 @@ public class CaseWorkflowInterceptor {
 			workflow.checkRequestChange((ServiceRequest) previous, serviceRequest);
 			workflow.requestChanged(serviceRequest);
 		} else if (resource instanceof DocumentReference record) {
-			relatedRequest(record).ifPresent(workflow::recordsChanged);
+			CaseReferences.requestIn(record.getContext().getRelated()).ifPresent(workflow::recordsChanged);
 		} else if (resource instanceof Task task && previous instanceof Task before && isCaseTask(before)) {
 			workflow.checkTaskChange(before, task);
-		} else if (resource instanceof DiagnosticReport opinion && basedOnRequest(opinion.getBasedOn())) {
-			opinions.checkOpinion(opinion, (DiagnosticReport) previous);
-			opinions.opinionStored(opinion, (DiagnosticReport) previous);
+		} else if (resource instanceof DiagnosticReport opinion) {
+			CaseReferences.requestIn(opinion.getBasedOn())
+					.ifPresent(request -> opinions.opinionWritten(opinion, (DiagnosticReport) previous, request));
 		}
 	}
 
@@ -111,18 +107,5 @@ public class CaseWorkflowInterceptor {
 	private static boolean isSecondOpinionRequest(ServiceRequest request) {
 		return CaseResourceRecognizer.isSecondOpinionRequest(request)
 				|| CaseProfileValidator.declaresProfile(request, SecondOpinionIg.REQUEST);
-	}
-
-	private static Optional<IIdType> relatedRequest(DocumentReference record) {
-		return record.getContext().getRelated().stream()
-				.map(Reference::getReferenceElement)
-				.filter(id -> "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart())
-				.findFirst();
-	}
-
-	private static boolean basedOnRequest(List<Reference> basedOn) {
-		return basedOn.stream()
-				.map(Reference::getReferenceElement)
-				.anyMatch(id -> "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart());
 	}
 }

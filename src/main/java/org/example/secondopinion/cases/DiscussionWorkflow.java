@@ -32,11 +32,7 @@ public class DiscussionWorkflow {
 	 * referrer's answer (inResponseTo the question) returns it to review. Other messages leave the
 	 * state as it is: the discussion goes on after the final opinion too.
 	 */
-	public void messageStored(Communication message) {
-		IIdType requestId = message.getBasedOn().stream()
-				.map(Reference::getReferenceElement)
-				.filter(id -> "ServiceRequest".equals(id.getResourceType()))
-				.findFirst().orElseThrow();
+	public void messageStored(Communication message, IIdType requestId) {
 		Optional<Task> found = store.findTask(requestId);
 		if (found.isEmpty()) {
 			return;

@@ -38,31 +38,24 @@ public class OpinionWorkflow {
 		this.fhirContext = fhirContext;
 	}
 
-	/** Refuses an opinion the case does not allow (by whom, in which state, which status change). */
-	public void checkOpinion(DiagnosticReport opinion, DiagnosticReport previous) {
-		IIdType requestId = requestOf(opinion);
+	/**
+	 * An opinion was written: refused when the case does not allow it (by whom, in which state, which
+	 * status change); otherwise a preliminary one starts the review, a final one completes the case.
+	 */
+	public void opinionWritten(DiagnosticReport opinion, DiagnosticReport previous, IIdType requestId) {
 		Optional<Task> found = store.findTask(requestId);
 		if (found.isEmpty()) {
 			return; // a report on some other order, not a second-opinion case
 		}
 		Task task = found.get();
-		List<RuleViolation> violations = opinionRules.check(opinionWrite(opinion, previous, requestId, task));
+		CaseState state = CaseTask.stateOf(task);
+		OpinionWrite write = opinionWrite(opinion, previous, requestId, task);
+		List<RuleViolation> violations = opinionRules.check(write);
 		if (!violations.isEmpty()) {
 			String requested = "an opinion with status " + (opinion.getStatus() == null ? "none" : opinion.getStatus().toCode());
-			throw CaseRejections.violations(fhirContext, violations, "DiagnosticReport.status", CaseTask.stateOf(task), requested);
+			throw CaseRejections.violations(fhirContext, violations, "DiagnosticReport.status", state, requested);
 		}
-	}
-
-	/** An opinion was stored: a preliminary one starts the review, a final one completes the case. */
-	public void opinionStored(DiagnosticReport opinion, DiagnosticReport previous) {
-		IIdType requestId = requestOf(opinion);
-		Optional<Task> found = store.findTask(requestId);
-		if (found.isEmpty()) {
-			return;
-		}
-		Task task = found.get();
-		CaseState state = CaseTask.stateOf(task);
-		Optional<CaseEvent> event = opinionRules.eventFor(opinionWrite(opinion, previous, requestId, task));
+		Optional<CaseEvent> event = opinionRules.eventFor(write);
 		if (event.isEmpty() || !lifecycle.allows(state, event.get())) {
 			return;
 		}
@@ -110,13 +103,5 @@ public class OpinionWorkflow {
 					.ifPresent(practitioner -> performers.add(task.getOwner().getReference()));
 		}
 		return performers;
-	}
-
-	private static IIdType requestOf(DiagnosticReport opinion) {
-		return opinion.getBasedOn().stream()
-				.map(Reference::getReferenceElement)
-				.filter(id -> "ServiceRequest".equals(id.getResourceType()))
-				.findFirst()
-				.orElseThrow();
 	}
 }
