@@ -156,7 +156,7 @@ public class CaseWorkflow {
 	}
 
 	public Ranking rankExperts(IIdType requestId) {
-		return assignment.rank(store.readRequest(requestId));
+		return assignment.rank(store.readRequest(requestId), taskOf(requestId));
 	}
 
 	/** The EHR changed its request: a completed or cancelled case cannot be reopened. */
@@ -202,7 +202,7 @@ public class CaseWorkflow {
 		if (!properties.autoAssign()) {
 			return;
 		}
-		List<RankedExpert> ranked = assignment.rank(request).ranked();
+		List<RankedExpert> ranked = assignment.rank(request, task).ranked();
 		if (ranked.isEmpty()) {
 			return;
 		}

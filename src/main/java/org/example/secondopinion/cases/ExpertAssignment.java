@@ -12,6 +12,7 @@ import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,12 +29,16 @@ public class ExpertAssignment {
 		this.store = store;
 	}
 
-	/** Ranks the directory for the request; the workload counted is each expert's open cases other than this one. */
-	public Ranking rank(ServiceRequest request) {
-		String currentOwner = store.findTask(request.getIdElement())
-				.filter(task -> task.hasOwner())
-				.map(task -> task.getOwner().getReferenceElement().toUnqualifiedVersionless().getValue())
-				.orElse("");
+	/**
+	 * Ranks the directory for the request; the workload counted is each expert's open cases other
+	 * than this one.
+	 *
+	 * @param caseTask the case's Task as the caller holds it (its owner's workload includes this case)
+	 */
+	public Ranking rank(ServiceRequest request, Task caseTask) {
+		String currentOwner = caseTask.hasOwner()
+				? caseTask.getOwner().getReferenceElement().toUnqualifiedVersionless().getValue()
+				: "";
 		List<ExpertCandidate> candidates = store.experts().stream()
 				.map(role -> candidate(role, currentOwner))
 				.toList();
