@@ -70,7 +70,10 @@ public class HapiJpaWiring {
 
 	@Bean
 	public SubscriptionSettings subscriptionSettings() {
-		return new SubscriptionSettings();
+		SubscriptionSettings settings = new SubscriptionSettings();
+		// EHRs are notified by rest-hook (see the notify package); no websocket, email or messaging channels.
+		settings.addSupportedSubscriptionType(org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType.RESTHOOK);
+		return settings;
 	}
 
 	@Primary

@@ -49,9 +49,9 @@ public final class ImplementationGuidePackage {
 		return resources;
 	}
 
-	/** Conformance resources in storing order: terminology first, then profiles, then search parameters. */
+	/** Storing order: terminology first, then profiles, search parameters, and the subscription topics (Basic, as R4 writes them). */
 	public List<IBaseResource> resourcesInLoadOrder() {
-		List<String> order = List.of("CodeSystem", "ValueSet", "StructureDefinition", "SearchParameter");
+		List<String> order = List.of("CodeSystem", "ValueSet", "StructureDefinition", "SearchParameter", "Basic");
 		return resources.stream()
 				.sorted(Comparator.comparingInt(r -> order.indexOf(r.fhirType())))
 				.toList();

@@ -1,6 +1,7 @@
 package org.example.secondopinion.validation;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.subscription.SubscriptionConstants;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
@@ -44,7 +45,23 @@ public class CaseProfileValidator {
 		requiredProfile(resource, bundleEntryTypes)
 				.filter(profile -> !declaresProfile(resource, profile))
 				.ifPresent(options::addProfile);
-		return validator.validateWithResult(resource, options);
+		return validator.validateWithResult(withoutProfilesCheckedElsewhere(resource), options);
+	}
+
+	/**
+	 * A topic-based subscription must claim the Subscriptions Backport IG's profile: that claim is how
+	 * HAPI tells it from a criteria-based one. The server does not ship that guide's definitions;
+	 * HAPI's subscription validation checks what the profile requires (a known topic, a channel, a
+	 * payload content code), so the instance validator sees the resource without the claim.
+	 */
+	private IBaseResource withoutProfilesCheckedElsewhere(IBaseResource resource) {
+		if (!declaresProfile(resource, SubscriptionConstants.SUBSCRIPTION_TOPIC_PROFILE_URL)) {
+			return resource;
+		}
+		IBaseResource copy = fhirContext.newTerser().clone(resource);
+		copy.getMeta().getProfile().removeIf(
+				profile -> SubscriptionConstants.SUBSCRIPTION_TOPIC_PROFILE_URL.equals(profile.getValueAsString()));
+		return copy;
 	}
 
 	/** Our profile the resource must meet although it does not claim it, if any. */

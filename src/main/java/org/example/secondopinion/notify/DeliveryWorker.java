@@ -1,0 +1,167 @@
+package org.example.secondopinion.notify;
+
+import ca.uhn.fhir.jpa.subscription.match.deliver.resthook.SubscriptionDeliveringRestHookListener;
+import ca.uhn.fhir.jpa.subscription.match.registry.ActiveSubscription;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
+import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.util.JsonUtil;
+import org.apache.commons.lang3.exception.ExceptionUtils;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.hl7.fhir.r4.model.IdType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Delivers the notifications of the {@link DeliveryOutbox}: each due one is claimed, sent by HAPI's
+ * rest-hook sender with the subscription as it is now (endpoint and headers included), and marked
+ * delivered, or scheduled again by the {@link RetrySchedule}. It looks for due notifications every
+ * poll interval, and at once when a new one is queued.
+ */
+public class DeliveryWorker implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+
+	/** Longer than any single attempt can take (HAPI's client times out well before). */
+	private static final Duration LEASE = Duration.ofMinutes(5);
+	private static final int BATCH = 50;
+
+	private final DeliveryOutbox outbox;
+	private final SubscriptionRegistry subscriptions;
+	private final Supplier<SubscriptionDeliveringRestHookListener> senders;
+	private final RetrySchedule retry;
+	private final NotificationProperties properties;
+	private final Clock clock;
+	private final AtomicBoolean drainQueued = new AtomicBoolean();
+
+	private ScheduledExecutorService poller;
+	private ExecutorService senderPool;
+	private volatile boolean running;
+
+	public DeliveryWorker(
+			DeliveryOutbox outbox,
+			SubscriptionRegistry subscriptions,
+			Supplier<SubscriptionDeliveringRestHookListener> senders,
+			NotificationProperties properties,
+			Clock clock) {
+		this.outbox = outbox;
+		this.subscriptions = subscriptions;
+		this.senders = senders;
+		this.retry = properties.retry().schedule();
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	@Override
+	public void start() {
+		outbox.createTableIfMissing();
+		poller = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "notification-poller"));
+		senderPool = Executors.newFixedThreadPool(properties.deliveryThreads(), runnable -> {
+			Thread thread = new Thread(runnable, "notification-sender");
+			thread.setDaemon(true);
+			return thread;
+		});
+		running = true;
+		long interval = properties.pollInterval().toMillis();
+		poller.scheduleWithFixedDelay(this::drainSafely, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void stop() {
+		running = false;
+		poller.shutdownNow();
+		senderPool.shutdownNow();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	/** A notification was queued: look for due ones now rather than at the next poll. */
+	public void wake() {
+		if (running && drainQueued.compareAndSet(false, true)) {
+			poller.execute(this::drainSafely);
+		}
+	}
+
+	private void drainSafely() {
+		drainQueued.set(false);
+		try {
+			drain();
+		} catch (RuntimeException e) {
+			log.warn("Looking for due notifications failed: {}", e.toString());
+		}
+	}
+
+	private void drain() {
+		Instant now = clock.instant();
+		List<Notification> due = outbox.due(now, BATCH);
+		for (Notification notification : due) {
+			if (outbox.claim(notification, now.plus(LEASE))) {
+				senderPool.execute(() -> deliver(notification));
+			}
+		}
+	}
+
+	private void deliver(Notification notification) {
+		String subscriptionId = new IdType(notification.subscription()).getIdPart();
+		ActiveSubscription active = subscriptions.get(subscriptionId);
+		if (active == null) {
+			outbox.markCancelled(notification.id(), "The subscription was deleted or is no longer active", clock.instant());
+			return;
+		}
+		ResourceDeliveryMessage message = JsonUtil.deserialize(notification.message(), ResourceDeliveryMessage.class);
+		message.setSubscription(active.getSubscription());
+		try {
+			RestHookToOutbox.deliverThrough(() -> senders.get().handleMessage(message));
+			outbox.markDelivered(notification.id(), clock.instant());
+		} catch (Exception e) {
+			if (answeredWithSuccessButNoResource(e)) {
+				outbox.markDelivered(notification.id(), clock.instant());
+				return;
+			}
+			Instant now = clock.instant();
+			var next = retry.nextAttempt(notification.created(), notification.attempts() + 1, now);
+			outbox.markAttemptFailed(notification.id(), describe(e), now, next);
+			log.info("Notification {} to {} failed (attempt {}): {}; {}", notification.id(), notification.endpoint(),
+					notification.attempts() + 1, describe(e), next.map(at -> "next attempt at " + at).orElse("given up"));
+		} finally {
+			wake(); // the subscription's next notification may now be due
+		}
+	}
+
+	/**
+	 * HAPI's client reads the answer to a full-resource PUT as a FHIR resource. An endpoint that
+	 * accepted the notification with 2xx but answered {@code {}} or plain text has still received it;
+	 * only a 2xx answer is parsed this way (an error status raises a server response exception).
+	 */
+	private static boolean answeredWithSuccessButNoResource(Exception e) {
+		return e instanceof FhirClientConnectionException && ExceptionUtils.indexOfType(e, DataFormatException.class) >= 0;
+	}
+
+	private static String describe(Exception e) {
+		Throwable cause = e;
+		while (cause.getCause() != null && cause.getMessage() == null) {
+			cause = cause.getCause();
+		}
+		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+	}
+
+	/** After HAPI's subscription channels, so notifications queued at shutdown are already in the outbox. */
+	@Override
+	public int getPhase() {
+		return 10;
+	}
+}

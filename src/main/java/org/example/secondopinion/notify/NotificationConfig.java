@@ -1,0 +1,84 @@
+package org.example.secondopinion.notify;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
+import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
+import ca.uhn.fhir.jpa.subscription.match.deliver.resthook.SubscriptionDeliveringRestHookListener;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
+import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionMatcherInterceptorConfig;
+import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
+import ca.uhn.fhir.jpa.topic.SubscriptionTopicConfig;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.example.secondopinion.config.FhirServerExtension;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Subscriptions: HAPI's matching of changes against criteria-based and topic-based (R5 backport)
+ * rest-hook subscriptions, with delivery taken over by our durable outbox, the endpoint rules, and
+ * the delivery log operation.
+ */
+@Configuration
+@EnableConfigurationProperties(NotificationProperties.class)
+@Import({
+	SubscriptionSubmitterConfig.class,
+	SubscriptionMatcherInterceptorConfig.class,
+	SubscriptionProcessorConfig.class,
+	SubscriptionTopicConfig.class
+})
+public class NotificationConfig {
+
+	@Bean
+	public Clock notificationClock() {
+		return Clock.systemUTC();
+	}
+
+	/** HAPI wants an email sender; email subscriptions are not supported here (only rest-hook is enabled). */
+	@Bean
+	public IEmailSender noEmailSender() {
+		return email -> {
+			throw new UnsupportedOperationException("Email subscriptions are not supported by this server");
+		};
+	}
+
+	@Bean
+	public DeliveryOutbox deliveryOutbox(DataSource dataSource) {
+		return new DeliveryOutbox(dataSource);
+	}
+
+	@Bean
+	public DeliveryWorker deliveryWorker(
+			DeliveryOutbox outbox,
+			SubscriptionRegistry subscriptionRegistry,
+			ObjectProvider<SubscriptionDeliveringRestHookListener> restHookSenders,
+			NotificationProperties properties,
+			Clock notificationClock) {
+		return new DeliveryWorker(outbox, subscriptionRegistry, restHookSenders::getObject, properties, notificationClock);
+	}
+
+	@Bean
+	public RestHookToOutbox restHookToOutbox(
+			DeliveryOutbox outbox,
+			DeliveryWorker worker,
+			FhirContext fhirContext,
+			Clock notificationClock,
+			IInterceptorService interceptorService) {
+		RestHookToOutbox interceptor = new RestHookToOutbox(outbox, worker, fhirContext, notificationClock);
+		// HAPI's delivery runs outside any REST request, so the hook goes on the storage-level broadcaster.
+		interceptorService.registerInterceptor(interceptor);
+		return interceptor;
+	}
+
+	@Bean
+	public FhirServerExtension notificationEndpoints(NotificationProperties properties, DeliveryOutbox outbox) {
+		return server -> {
+			server.registerInterceptor(new SubscriptionEndpointRules(properties.endpointPolicy()));
+			server.registerProvider(new DeliveryLogOperation(outbox));
+		};
+	}
+}

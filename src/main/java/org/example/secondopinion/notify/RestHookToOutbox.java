@@ -1,0 +1,62 @@
+package org.example.secondopinion.notify;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
+import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
+import ca.uhn.fhir.util.JsonUtil;
+import java.time.Clock;
+import org.hl7.fhir.instance.model.api.IIdType;
+
+/**
+ * Takes over rest-hook delivery from HAPI. HAPI matches each change against the subscriptions and
+ * builds the notification; just before it would send it, this hook writes it to the
+ * {@link DeliveryOutbox} instead and tells HAPI not to send. The {@link DeliveryWorker} then
+ * delivers it from there, with retries for hours and across restarts, where HAPI's own delivery
+ * keeps a failed notification in memory and gives up after about a minute.
+ *
+ * <p>When the worker hands the notification back to HAPI's sender, this hook lets it through.
+ */
+@Interceptor
+public class RestHookToOutbox {
+
+	private static final ThreadLocal<Boolean> DELIVERING = ThreadLocal.withInitial(() -> false);
+
+	private final DeliveryOutbox outbox;
+	private final DeliveryWorker worker;
+	private final FhirContext fhirContext;
+	private final Clock clock;
+
+	public RestHookToOutbox(DeliveryOutbox outbox, DeliveryWorker worker, FhirContext fhirContext, Clock clock) {
+		this.outbox = outbox;
+		this.worker = worker;
+		this.fhirContext = fhirContext;
+		this.clock = clock;
+	}
+
+	@Hook(Pointcut.SUBSCRIPTION_BEFORE_REST_HOOK_DELIVERY)
+	public boolean queueInsteadOfSending(CanonicalSubscription subscription, ResourceDeliveryMessage message) {
+		if (DELIVERING.get()) {
+			return true;
+		}
+		IIdType subscriptionId = subscription.getIdElement(fhirContext).toUnqualifiedVersionless();
+		String event = subscription.isTopicSubscription() ? subscription.getTopic() : subscription.getCriteriaString();
+		IIdType focus = message.getPayloadId(fhirContext);
+		outbox.add(subscriptionId.getValue(), subscription.getEndpointUrl(), event,
+				focus == null ? null : focus.toUnqualified().getValue(), JsonUtil.serialize(message, false), clock.instant());
+		worker.wake();
+		return false;
+	}
+
+	/** Runs a delivery by HAPI's own sender, which this hook then lets through. */
+	static void deliverThrough(Runnable send) {
+		DELIVERING.set(true);
+		try {
+			send.run();
+		} finally {
+			DELIVERING.set(false);
+		}
+	}
+}

@@ -1,0 +1,54 @@
+package org.example.secondopinion.notify;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Subscription;
+
+/**
+ * Refuses, with 422, a Subscription whose rest-hook endpoint the {@link EndpointPolicy} does not
+ * allow, on create and on update, also inside a transaction (which then stores nothing).
+ */
+@Interceptor
+public class SubscriptionEndpointRules {
+
+	private final EndpointPolicy policy;
+
+	public SubscriptionEndpointRules(EndpointPolicy policy) {
+		this.policy = policy;
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void checkCreated(IBaseResource resource) {
+		check(resource);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void checkUpdated(IBaseResource previous, IBaseResource resource) {
+		check(resource);
+	}
+
+	private void check(IBaseResource resource) {
+		if (!(resource instanceof Subscription subscription)
+				|| subscription.getChannel().getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
+			return;
+		}
+		String endpoint = subscription.getChannel().getEndpoint();
+		policy.refusal(endpoint).ifPresent(reason -> {
+			OperationOutcome outcome = new OperationOutcome();
+			outcome.addIssue()
+					.setSeverity(IssueSeverity.ERROR)
+					.setCode(IssueType.BUSINESSRULE)
+					.setDiagnostics("Subscription.channel.endpoint '" + endpoint + "' is refused: " + reason
+							+ ". Notifications go only to https endpoints on hosts the server's operator allowed"
+							+ " (second-opinion.notifications.allowed-hosts).")
+					.addExpression("Subscription.channel.endpoint");
+			throw new UnprocessableEntityException(reason, outcome);
+		});
+	}
+}
