@@ -22,7 +22,18 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @AutoConfigureObservability // metrics export as in production (Spring Boot tests turn it off by default)
 @SpringBootTest(
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = {"second-opinion.data-dir=./target/it-data/${random.uuid}", "logging.level.root=WARN"})
+		properties = {
+			"second-opinion.data-dir=./target/it-data/${random.uuid}",
+			"logging.level.root=WARN",
+			// tests run their own notification receivers on http://localhost
+			"second-opinion.notifications.development=true",
+			"second-opinion.notifications.allowed-hosts=*.example.org",
+			// retries in tenths of a second rather than minutes, so an outage fits in a test
+			"second-opinion.notifications.retry.initial-delay=100ms",
+			"second-opinion.notifications.retry.multiplier=1.5",
+			"second-opinion.notifications.retry.max-delay=500ms",
+			"second-opinion.notifications.poll-interval=200ms"
+		})
 public abstract class FhirServerIT {
 
 	protected static final FhirContext FHIR = FhirContext.forR4Cached();

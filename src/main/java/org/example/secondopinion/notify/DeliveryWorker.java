@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.util.JsonUtil;
 import org.apache.commons.lang3.exception.ExceptionUtils;
 import java.time.Clock;
@@ -143,11 +144,15 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	/**
-	 * HAPI's client reads the answer to a full-resource PUT as a FHIR resource. An endpoint that
-	 * accepted the notification with 2xx but answered {@code {}} or plain text has still received it;
-	 * only a 2xx answer is parsed this way (an error status raises a server response exception).
+	 * HAPI's client reads the answer to a delivery as a FHIR resource (the updated resource, or a
+	 * transaction-response Bundle). An endpoint that accepted the notification with a 2xx status but
+	 * answered with no body, {@code {}} or plain text has still received it, so that counts as
+	 * delivered. An error status raises a server response exception carrying that status instead.
 	 */
 	private static boolean answeredWithSuccessButNoResource(Exception e) {
+		if (e instanceof BaseServerResponseException response) {
+			return response.getStatusCode() >= 200 && response.getStatusCode() < 300;
+		}
 		return e instanceof FhirClientConnectionException && ExceptionUtils.indexOfType(e, DataFormatException.class) >= 0;
 	}
 

@@ -8,23 +8,23 @@ import org.example.secondopinion.samples.SampleBundles;
  * identifier get a unique suffix, so the case starts from submission whatever other tests stored.
  * The expert directory (01) is shared, as in production.
  */
-final class SampleCase {
+public final class SampleCase {
 
 	private final String hospitalDomain;
 	private final String unique = UUID.randomUUID().toString().substring(0, 8);
 
-	SampleCase(String hospitalDomain) {
+	public SampleCase(String hospitalDomain) {
 		this.hospitalDomain = hospitalDomain;
 	}
 
-	String file(String name) {
+	public String file(String name) {
 		return SampleBundles.read(SampleBundles.FOLDER.resolve(name))
 				.replace(hospitalDomain, unique + "-" + hospitalDomain)
 				.replace("SO-2026-", "SO-" + unique + "-");
 	}
 
 	/** The request's placer identifier as a search token, e.g. for ServiceRequest?identifier=. */
-	String orderSystem() {
+	public String orderSystem() {
 		return "https://" + unique + "-" + hospitalDomain + "/id/order";
 	}
 }

@@ -1,0 +1,302 @@
+package org.example.secondopinion.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
+import ca.uhn.fhir.util.UrlUtil;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.example.secondopinion.FhirServerIT;
+import org.example.secondopinion.cases.SampleCase;
+import org.example.secondopinion.samples.SampleBundles;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Subscription;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Notifications as an EHR receives them: a local receiver subscribes, a case walks its lifecycle,
+ * and each event arrives once, with the right focus, the subscription's header and the payload the
+ * subscription asked for, also after the endpoint was down for longer than HAPI's own retries last.
+ */
+class NotificationsIT extends FhirServerIT {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+	/** After the expected notifications arrived, how long to watch for an unexpected extra one. */
+	private static final Duration QUIET = Duration.ofSeconds(2);
+
+	@Autowired
+	private SubscriptionRegistry registry;
+
+	private NotificationReceiver receiver;
+
+	@BeforeEach
+	void startReceiver() {
+		receiver = NotificationReceiver.start();
+		post("", "application/fhir+json", SampleBundles.read(SampleBundles.FOLDER.resolve("01-expert-directory.json")));
+	}
+
+	@AfterEach
+	void stopReceiver() {
+		receiver.close();
+	}
+
+	@Test
+	void eachEventOfACaseIsNotifiedOnceWithItsFocusAndIdOnlyPayload() {
+		SampleCase sample = new SampleCase("northgate-hospital.example.org");
+		String patient = createPatientOf(sample.file("08-incomplete-request.json"));
+		String filterByPatient = "?patient=" + patient;
+		subscribe(TestSubscriptions.topic("case-status-changed", "Task" + filterByPatient, receiver.url("/status"), "id-only"));
+		subscribe(TestSubscriptions.topic("records-requested", "Task" + filterByPatient, receiver.url("/records"), "id-only"));
+		subscribe(TestSubscriptions.topic("question-asked", "Communication" + filterByPatient, receiver.url("/question"), "id-only"));
+		subscribe(TestSubscriptions.topic("opinion-issued", "DiagnosticReport" + filterByPatient, receiver.url("/opinion"), "id-only"));
+
+		walkTheIncompleteCase(sample);
+
+		ServiceRequest request = request(sample);
+		String task = task(request).getIdElement().toUnqualifiedVersionless().getValue();
+		int statusChanges = statusChangesInHistoryOf(task);
+		List<NotificationReceiver.Received> status = awaitExactly("/status", statusChanges);
+		assertThat(status).allSatisfy(notification -> assertThat(focusOf(notification)).isEqualTo(task));
+		assertThat(focusOf(awaitExactly("/records", 1).get(0))).isEqualTo(task);
+		assertThat(focusOf(awaitExactly("/question", 1).get(0))).startsWith("Communication/");
+		assertThat(focusOf(awaitExactly("/opinion", 1).get(0))).startsWith("DiagnosticReport/");
+
+		NotificationReceiver.Received any = status.get(0);
+		assertThat(any.method()).isEqualTo("POST");
+		assertThat(any.header("Authorization")).isEqualTo("Bearer ehr-secret");
+		Bundle notification = FHIR.newJsonParser().parseResource(Bundle.class, any.body());
+		assertThat(notification.getType()).isEqualTo(Bundle.BundleType.HISTORY);
+		assertThat(notification.getEntry().subList(1, notification.getEntry().size()))
+				.as("id-only: the EHR reads the resources with its own credentials")
+				.allSatisfy(entry -> assertThat(entry.hasResource()).isFalse());
+	}
+
+	@Test
+	void aCriteriaSubscriptionReceivesTheFinalOpinionAsAFullResource() {
+		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+		String patient = createPatientOf(sample.file("06-lipoma-request.json"));
+		subscribe(TestSubscriptions.criteria("DiagnosticReport?status=final&patient=" + patient, receiver.url("/ehr")));
+
+		assertThat(post("", "application/fhir+json", sample.file("06-lipoma-request.json")).statusCode()).isEqualTo(200);
+		assertThat(post("", "application/fhir+json", sample.file("07-lipoma-opinion.json")).statusCode()).isEqualTo(200);
+
+		NotificationReceiver.Received received = awaitExactly("/ehr/DiagnosticReport/" + opinionOf(patient).getIdPart(), 1).get(0);
+		assertThat(received.method()).isEqualTo("PUT");
+		assertThat(received.header("Authorization")).isEqualTo("Bearer ehr-secret");
+		DiagnosticReport opinion = FHIR.newJsonParser().parseResource(DiagnosticReport.class, received.body());
+		assertThat(opinion.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.FINAL);
+		assertThat(opinion.getSubject().getReference()).isEqualTo(patient);
+	}
+
+	@Test
+	void aNotificationOutlastsAnEndpointOutageLongerThanHapisOwnRetriesAndArrivesOnce() {
+		String system = "https://" + UUID.randomUUID() + ".example.org/id/patient";
+		String subscription = subscribe(TestSubscriptions.criteria("Patient?identifier=" + system + "|", receiver.url("/ehr")));
+		receiver.goDown();
+
+		Patient patient = new Patient();
+		patient.addIdentifier().setSystem(system).setValue("P-1");
+		String id = client().create().resource(patient).execute().getId().getIdPart();
+		// HAPI's own delivery gives up after a few attempts; ours keeps trying (here every 0.5 s at most)
+		Instant deadline = Instant.now().plus(WAIT);
+		while (receiver.refusedCount() < 12 && Instant.now().isBefore(deadline)) {
+			NotificationReceiver.pause(Duration.ofMillis(100));
+		}
+		assertThat(receiver.refusedCount()).isGreaterThanOrEqualTo(12);
+		ParametersParameterComponent pending = deliveryLog(subscription).getParameterFirstRep();
+		assertThat(part(pending, "status")).isEqualTo("pending");
+		assertThat(part(pending, "lastError")).contains("503");
+
+		receiver.comeBack();
+
+		assertThat(awaitExactly("/ehr/Patient/" + id, 1)).hasSize(1);
+		ParametersParameterComponent delivered = deliveryLog(subscription).getParameterFirstRep();
+		assertThat(part(delivered, "status")).isEqualTo("delivered");
+		assertThat(Integer.parseInt(part(delivered, "attempts"))).isGreaterThan(12);
+		assertThat(part(delivered, "focus")).isEqualTo("Patient/" + id);
+	}
+
+	@Test
+	void notificationsOfADeletedSubscriptionAreCancelledNotSent() {
+		String system = "https://" + UUID.randomUUID() + ".example.org/id/patient";
+		String subscription = subscribe(TestSubscriptions.criteria("Patient?identifier=" + system + "|", receiver.url("/ehr")));
+		receiver.goDown();
+		Patient patient = new Patient();
+		patient.addIdentifier().setSystem(system).setValue("P-2");
+		client().create().resource(patient).execute();
+		awaitLogStatus(subscription, "pending");
+
+		client().delete().resourceById(new org.hl7.fhir.r4.model.IdType(subscription)).execute();
+		Instant deadline = Instant.now().plus(WAIT);
+		while (registry.get(new org.hl7.fhir.r4.model.IdType(subscription).getIdPart()) != null && Instant.now().isBefore(deadline)) {
+			NotificationReceiver.pause(Duration.ofMillis(50));
+		}
+		receiver.comeBack();
+
+		awaitLogStatus(subscription, "cancelled");
+		NotificationReceiver.pause(QUIET);
+		assertThat(receiver.received("/ehr/Patient/" + patient.getIdPart())).isEmpty();
+	}
+
+	@Test
+	void theDeliveryLogFiltersByStatusAndRefusesAnUnknownOne() {
+		String system = "https://" + UUID.randomUUID() + ".example.org/id/patient";
+		String subscription = subscribe(TestSubscriptions.criteria("Patient?identifier=" + system + "|", receiver.url("/ehr")));
+		Patient patient = new Patient();
+		patient.addIdentifier().setSystem(system).setValue("P-3");
+		client().create().resource(patient).execute();
+		awaitLogStatus(subscription, "delivered");
+
+		Parameters delivered = client().operation().onType(Subscription.class).named("$delivery-log")
+				.withParameter(Parameters.class, "status", new org.hl7.fhir.r4.model.CodeType("delivered"))
+				.useHttpGet().execute();
+		assertThat(delivered.getParameter()).isNotEmpty()
+				.allSatisfy(notification -> assertThat(part(notification, "status")).isEqualTo("delivered"));
+		HttpResponse<String> unknown = send(java.net.http.HttpRequest.newBuilder(
+				java.net.URI.create(baseUrl() + "/Subscription/$delivery-log?status=lost")).GET().build());
+		assertThat(unknown.statusCode()).isEqualTo(400);
+		assertThat(unknown.body()).contains("OperationOutcome").contains("pending, delivered, failed, cancelled");
+	}
+
+	// --- the case walk: incomplete request, records, question, answer, opinion (samples 08-12) ---
+
+	private void walkTheIncompleteCase(SampleCase sample) {
+		assertThat(post("", "application/fhir+json", sample.file("08-incomplete-request.json")).statusCode()).isEqualTo(200);
+		assertThat(post("", "application/fhir+json", sample.file("09-incomplete-add-pathology.json")).statusCode()).isEqualTo(200);
+		ServiceRequest request = request(sample);
+		String osei = expert("expert-osei");
+		if (!osei.equals(task(request).getOwner().getReference())) {
+			Parameters toOsei = new Parameters();
+			toOsei.addParameter().setName("expert").setValue(new Reference(osei));
+			client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
+					.named("$assign").withParameters(toOsei).returnResourceType(Task.class).execute();
+		}
+		for (String step : List.of("10-incomplete-expert-question.json", "11-incomplete-referrer-answer.json", "12-incomplete-opinion.json")) {
+			HttpResponse<String> response = post("", "application/fhir+json", sample.file(step));
+			assertThat(response.statusCode()).as(step + ": " + response.body()).isEqualTo(200);
+		}
+	}
+
+	/**
+	 * Stores the bundle's Patient (and the Organization it names) first, so that a subscription can
+	 * name the patient before the case arrives; the case's conditional create then finds it.
+	 */
+	private String createPatientOf(String bundleJson) {
+		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, bundleJson);
+		bundle.getEntry().removeIf(entry -> !(entry.getResource() instanceof Patient
+				|| entry.getResource() instanceof org.hl7.fhir.r4.model.Organization));
+		Bundle stored = client().transaction().withBundle(bundle).execute();
+		return stored.getEntry().stream()
+				.map(entry -> entry.getResponse().getLocation())
+				.filter(location -> location.startsWith("Patient/"))
+				.map(location -> new org.hl7.fhir.r4.model.IdType(location).toUnqualifiedVersionless().getValue())
+				.findFirst().orElseThrow();
+	}
+
+	private String subscribe(Subscription subscription) {
+		String id = client().create().resource(subscription).execute().getId().toUnqualifiedVersionless().getValue();
+		Instant deadline = Instant.now().plus(WAIT);
+		while (registry.get(new org.hl7.fhir.r4.model.IdType(id).getIdPart()) == null && Instant.now().isBefore(deadline)) {
+			NotificationReceiver.pause(Duration.ofMillis(50));
+		}
+		assertThat(registry.get(new org.hl7.fhir.r4.model.IdType(id).getIdPart())).as("subscription active").isNotNull();
+		return id;
+	}
+
+	private List<NotificationReceiver.Received> awaitExactly(String path, int count) {
+		receiver.awaitReceived(path, received -> received.size() >= count, WAIT);
+		NotificationReceiver.pause(QUIET);
+		List<NotificationReceiver.Received> received = receiver.received(path);
+		assertThat(received).as("notifications at " + path).hasSize(count);
+		return received;
+	}
+
+	/** The focus of a topic notification, from its SubscriptionStatus (the first entry). */
+	private static String focusOf(NotificationReceiver.Received notification) {
+		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, notification.body());
+		Parameters status = (Parameters) bundle.getEntryFirstRep().getResource();
+		ParametersParameterComponent event = status.getParameter().stream()
+				.filter(p -> p.getName().equals("notification-event")).findFirst().orElseThrow();
+		return ((Reference) event.getPart().stream().filter(p -> p.getName().equals("focus")).findFirst().orElseThrow()
+				.getValue()).getReference();
+	}
+
+	/** Versions of the Task whose status or business status differ from the version before (the first counts). */
+	private int statusChangesInHistoryOf(String task) {
+		Bundle history = client().history().onInstance(new org.hl7.fhir.r4.model.IdType(task)).returnBundle(Bundle.class).execute();
+		List<String> states = history.getEntry().stream()
+				.map(entry -> (Task) entry.getResource())
+				.sorted((a, b) -> Integer.compare(a.getIdElement().getVersionIdPartAsLong().intValue(), b.getIdElement().getVersionIdPartAsLong().intValue()))
+				.map(t -> t.getStatus().toCode() + "|" + t.getBusinessStatus().getCodingFirstRep().getCode())
+				.toList();
+		int changes = 1;
+		for (int i = 1; i < states.size(); i++) {
+			changes += states.get(i).equals(states.get(i - 1)) ? 0 : 1;
+		}
+		return changes;
+	}
+
+	private Parameters deliveryLog(String subscription) {
+		return client().operation().onInstance(new org.hl7.fhir.r4.model.IdType(subscription)).named("$delivery-log")
+				.withNoParameters(Parameters.class).useHttpGet().execute();
+	}
+
+	private void awaitLogStatus(String subscription, String status) {
+		Instant deadline = Instant.now().plus(WAIT);
+		while (Instant.now().isBefore(deadline)) {
+			List<ParametersParameterComponent> log = deliveryLog(subscription).getParameter();
+			if (!log.isEmpty() && status.equals(part(log.get(0), "status"))) {
+				return;
+			}
+			NotificationReceiver.pause(Duration.ofMillis(100));
+		}
+		throw new AssertionError("No notification of " + subscription + " became " + status);
+	}
+
+	private static String part(ParametersParameterComponent notification, String name) {
+		return notification.getPart().stream().filter(p -> p.getName().equals(name)).findFirst()
+				.map(p -> p.getValue() instanceof Reference reference ? reference.getReference() : p.getValue().primitiveValue())
+				.orElse(null);
+	}
+
+	private ServiceRequest request(SampleCase sample) {
+		Bundle found = client().search()
+				.byUrl("ServiceRequest?identifier=" + UrlUtil.escapeUrlParam(sample.orderSystem() + "|"))
+				.returnBundle(Bundle.class).execute();
+		return (ServiceRequest) found.getEntryFirstRep().getResource();
+	}
+
+	private Task task(ServiceRequest request) {
+		Bundle found = client().search()
+				.byUrl("Task?focus=" + request.getIdElement().toUnqualifiedVersionless().getValue())
+				.returnBundle(Bundle.class).execute();
+		return (Task) found.getEntryFirstRep().getResource();
+	}
+
+	private org.hl7.fhir.r4.model.IdType opinionOf(String patient) {
+		Bundle found = client().search().byUrl("DiagnosticReport?patient=" + patient).returnBundle(Bundle.class).execute();
+		return ((Resource) found.getEntryFirstRep().getResource()).getIdElement().toUnqualifiedVersionless();
+	}
+
+	private String expert(String identifier) {
+		Bundle found = client().search()
+				.byUrl("PractitionerRole?identifier=" + UrlUtil.escapeUrlParam("https://second-opinion.example.org/fhir/id/expert|" + identifier))
+				.returnBundle(Bundle.class).execute();
+		return ((PractitionerRole) found.getEntryFirstRep().getResource()).getIdElement().toUnqualifiedVersionless().getValue();
+	}
+}
