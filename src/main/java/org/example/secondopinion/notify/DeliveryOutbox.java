@@ -107,6 +107,11 @@ public class DeliveryOutbox {
 				Timestamp.from(now), Timestamp.from(nextAttempt.orElse(now)), truncate(error, 2000), id);
 	}
 
+	/** Puts a claimed notification back, due at {@code at}, without counting an attempt. */
+	public void postpone(long id, Instant at) {
+		jdbc.update("UPDATE so_notification SET next_attempt_at = ? WHERE id = ? AND status = 'PENDING'", Timestamp.from(at), id);
+	}
+
 	/** The subscription no longer exists or is off: nothing more will be sent for it. */
 	public void markCancelled(long id, String reason, Instant now) {
 		jdbc.update("UPDATE so_notification SET status = 'CANCELLED', last_error = ?, next_attempt_at = ? WHERE id = ?",

@@ -40,6 +40,7 @@ public class DeliveryWorker implements SmartLifecycle {
 
 	private final DeliveryOutbox outbox;
 	private final SubscriptionRegistry subscriptions;
+	private final StoredSubscriptions subscriptionStore;
 	private final Supplier<SubscriptionDeliveringRestHookListener> senders;
 	private final RetrySchedule retry;
 	private final NotificationProperties properties;
@@ -53,11 +54,13 @@ public class DeliveryWorker implements SmartLifecycle {
 	public DeliveryWorker(
 			DeliveryOutbox outbox,
 			SubscriptionRegistry subscriptions,
+			StoredSubscriptions subscriptionStore,
 			Supplier<SubscriptionDeliveringRestHookListener> senders,
 			NotificationProperties properties,
 			Clock clock) {
 		this.outbox = outbox;
 		this.subscriptions = subscriptions;
+		this.subscriptionStore = subscriptionStore;
 		this.senders = senders;
 		this.retry = properties.retry().schedule();
 		this.properties = properties;
@@ -120,7 +123,7 @@ public class DeliveryWorker implements SmartLifecycle {
 		String subscriptionId = new IdType(notification.subscription()).getIdPart();
 		ActiveSubscription active = subscriptions.get(subscriptionId);
 		if (active == null) {
-			outbox.markCancelled(notification.id(), "The subscription was deleted or is no longer active", clock.instant());
+			cancelOrWait(notification, subscriptionId);
 			return;
 		}
 		ResourceDeliveryMessage message = JsonUtil.deserialize(notification.message(), ResourceDeliveryMessage.class);
@@ -140,6 +143,19 @@ public class DeliveryWorker implements SmartLifecycle {
 					notification.attempts() + 1, describe(e), next.map(at -> "next attempt at " + at).orElse("given up"));
 		} finally {
 			wake(); // the subscription's next notification may now be due
+		}
+	}
+
+	/**
+	 * HAPI's registry of active subscriptions is filled from the database shortly after start-up. A
+	 * subscription missing from it is cancelled only if the database says it is gone or switched off;
+	 * otherwise its notification waits for the registry.
+	 */
+	private void cancelOrWait(Notification notification, String subscriptionId) {
+		if (subscriptionStore.isActive(subscriptionId)) {
+			outbox.postpone(notification.id(), clock.instant().plus(properties.pollInterval()));
+		} else {
+			outbox.markCancelled(notification.id(), "The subscription was deleted or is no longer active", clock.instant());
 		}
 	}
 

@@ -2,6 +2,7 @@ package org.example.secondopinion.notify;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.match.deliver.resthook.SubscriptionDeliveringRestHookListener;
@@ -55,10 +56,11 @@ public class NotificationConfig {
 	public DeliveryWorker deliveryWorker(
 			DeliveryOutbox outbox,
 			SubscriptionRegistry subscriptionRegistry,
+			DaoRegistry daoRegistry,
 			ObjectProvider<SubscriptionDeliveringRestHookListener> restHookSenders,
 			NotificationProperties properties,
 			Clock notificationClock) {
-		return new DeliveryWorker(outbox, subscriptionRegistry, restHookSenders::getObject, properties, notificationClock);
+		return new DeliveryWorker(outbox, subscriptionRegistry, new StoredSubscriptions(daoRegistry), restHookSenders::getObject, properties, notificationClock);
 	}
 
 	@Bean

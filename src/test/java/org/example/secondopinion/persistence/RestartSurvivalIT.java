@@ -7,6 +7,11 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
+import org.example.secondopinion.notify.NotificationReceiver;
+import org.hl7.fhir.r4.model.Subscription;
 import org.example.secondopinion.SecondOpinionServerApplication;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.r4.model.Bundle;
@@ -18,33 +23,72 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Data written to the H2 file database is there after a restart, and loading the implementation
- * guide again at the second start changes nothing.
+ * Data written to the H2 file database is there after a restart, loading the implementation guide
+ * again at the second start changes nothing, and a notification that could not be delivered before
+ * the restart is delivered after it, once.
  */
 class RestartSurvivalIT {
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 
+	private static final String PATIENTS = "https://restart.example.org/id/patient";
+
 	@Test
-	void dataSurvivesARestartAndTheGuideIsNotLoadedTwice() throws Exception {
+	void dataAndPendingNotificationsSurviveARestartAndTheGuideIsNotLoadedTwice() throws Exception {
 		Path dataDir = Files.createTempDirectory(Path.of("target"), "restart-data-");
 		String patientId;
 		String profileVersion;
 
-		try (ConfigurableApplicationContext server = start(dataDir)) {
-			IGenericClient client = client(server);
-			Patient patient = new Patient();
-			patient.addName().setFamily("Persistent").addGiven("Paula");
-			patientId = client.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();
-			profileVersion = requestProfile(client).getMeta().getVersionId();
-		}
+		try (NotificationReceiver ehr = NotificationReceiver.start()) {
+			ehr.goDown();
+			try (ConfigurableApplicationContext server = start(dataDir)) {
+				IGenericClient client = client(server);
+				subscribeToNewPatients(server, client, ehr);
+				Patient patient = new Patient();
+				patient.addIdentifier().setSystem(PATIENTS).setValue("P-1");
+				patient.addName().setFamily("Persistent").addGiven("Paula");
+				patientId = client.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();
+				profileVersion = requestProfile(client).getMeta().getVersionId();
+				awaitRefusedAttempts(ehr);
+			}
+			ehr.comeBack();
 
-		try (ConfigurableApplicationContext server = start(dataDir)) {
-			IGenericClient client = client(server);
-			Patient read = client.read().resource(Patient.class).withUrl(patientId).execute();
-			assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Persistent");
-			assertThat(requestProfile(client).getMeta().getVersionId()).isEqualTo(profileVersion);
+			try (ConfigurableApplicationContext server = start(dataDir)) {
+				IGenericClient client = client(server);
+				Patient read = client.read().resource(Patient.class).withUrl(patientId).execute();
+				assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Persistent");
+				assertThat(requestProfile(client).getMeta().getVersionId()).isEqualTo(profileVersion);
+
+				String path = "/ehr/" + patientId;
+				ehr.awaitReceived(path, received -> !received.isEmpty(), Duration.ofSeconds(60));
+				NotificationReceiver.pause(Duration.ofSeconds(2));
+				assertThat(ehr.received(path)).as("delivered once after the restart").hasSize(1);
+			}
 		}
+	}
+
+	private static void subscribeToNewPatients(ConfigurableApplicationContext server, IGenericClient client, NotificationReceiver ehr) {
+		Subscription subscription = new Subscription()
+				.setStatus(Subscription.SubscriptionStatus.REQUESTED)
+				.setReason("Restart test")
+				.setCriteria("Patient?identifier=" + PATIENTS + "|");
+		subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK)
+				.setEndpoint(ehr.url("/ehr")).setPayload("application/fhir+json");
+		String id = client.create().resource(subscription).execute().getId().getIdPart();
+		SubscriptionRegistry registry = server.getBean(SubscriptionRegistry.class);
+		Instant deadline = Instant.now().plusSeconds(30);
+		while (registry.get(id) == null && Instant.now().isBefore(deadline)) {
+			NotificationReceiver.pause(Duration.ofMillis(50));
+		}
+		assertThat(registry.get(id)).as("subscription active").isNotNull();
+	}
+
+	private static void awaitRefusedAttempts(NotificationReceiver ehr) {
+		Instant deadline = Instant.now().plusSeconds(30);
+		while (ehr.refusedCount() < 2 && Instant.now().isBefore(deadline)) {
+			NotificationReceiver.pause(Duration.ofMillis(50));
+		}
+		assertThat(ehr.refusedCount()).as("delivery attempted while the endpoint was down").isGreaterThanOrEqualTo(2);
 	}
 
 	private static ConfigurableApplicationContext start(Path dataDir) {
@@ -52,7 +96,11 @@ class RestartSurvivalIT {
 		return new SpringApplicationBuilder(SecondOpinionServerApplication.class).run(
 				"--server.port=0",
 				"--second-opinion.data-dir=" + dataDir.toAbsolutePath(),
-				"--logging.level.root=WARN");
+				"--logging.level.root=WARN",
+				"--second-opinion.notifications.development=true",
+				"--second-opinion.notifications.retry.initial-delay=200ms",
+				"--second-opinion.notifications.retry.max-delay=500ms",
+				"--second-opinion.notifications.poll-interval=200ms");
 	}
 
 	private static IGenericClient client(ConfigurableApplicationContext server) {
