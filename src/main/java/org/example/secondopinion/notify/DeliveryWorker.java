@@ -43,6 +43,7 @@ public class DeliveryWorker implements SmartLifecycle {
 	private final StoredSubscriptions subscriptionStore;
 	private final Supplier<SubscriptionDeliveringRestHookListener> senders;
 	private final RetrySchedule retry;
+	private final EndpointPolicy endpointPolicy;
 	private final NotificationProperties properties;
 	private final Clock clock;
 	private final AtomicBoolean drainQueued = new AtomicBoolean();
@@ -63,6 +64,7 @@ public class DeliveryWorker implements SmartLifecycle {
 		this.subscriptionStore = subscriptionStore;
 		this.senders = senders;
 		this.retry = properties.retry().schedule();
+		this.endpointPolicy = properties.endpointPolicy();
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -124,6 +126,12 @@ public class DeliveryWorker implements SmartLifecycle {
 		ActiveSubscription active = subscriptions.get(subscriptionId);
 		if (active == null) {
 			cancelOrWait(notification, subscriptionId);
+			return;
+		}
+		var refusal = endpointPolicy.refusal(active.getSubscription().getEndpointUrl());
+		if (refusal.isPresent()) {
+			// the operator narrowed the allowed hosts since the subscription was accepted
+			outbox.markCancelled(notification.id(), "Endpoint no longer allowed: " + refusal.get(), clock.instant());
 			return;
 		}
 		ResourceDeliveryMessage message = JsonUtil.deserialize(notification.message(), ResourceDeliveryMessage.class);

@@ -64,6 +64,15 @@ public class CaseProfileValidator {
 		return copy;
 	}
 
+	/** The same for a result HAPI's own validation ({@code $validate}) produced: drops "profile not found" for those claims. */
+	public static ValidationResult withoutProfilesCheckedElsewhere(ValidationResult result) {
+		List<SingleValidationMessage> kept = result.getMessages().stream()
+				.filter(message -> message.getMessage() == null
+						|| !message.getMessage().contains(SubscriptionConstants.SUBSCRIPTION_TOPIC_PROFILE_URL))
+				.toList();
+		return kept.size() == result.getMessages().size() ? result : new ValidationResult(result.getContext(), kept);
+	}
+
 	/** Our profile the resource must meet although it does not claim it, if any. */
 	public Optional<String> requiredProfile(IBaseResource resource, Map<String, String> bundleEntryTypes) {
 		return new CaseResourceRecognizer(new ReferenceTargetTypes(bundleEntryTypes)).profileFor(resource);

@@ -69,6 +69,7 @@ public class ValidateOnWriteInterceptor {
 		if (resource == null) {
 			return result;
 		}
+		result = CaseProfileValidator.withoutProfilesCheckedElsewhere(result);
 		boolean profileAlreadyChecked = validator.requiredProfile(resource, Map.of())
 				.map(profile -> CaseProfileValidator.declaresProfile(resource, profile))
 				.orElse(true);
