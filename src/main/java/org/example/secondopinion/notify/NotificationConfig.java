@@ -3,6 +3,7 @@ package org.example.secondopinion.notify;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.match.deliver.resthook.SubscriptionDeliveringRestHookListener;
@@ -33,6 +34,17 @@ import org.springframework.context.annotation.Import;
 	SubscriptionTopicConfig.class
 })
 public class NotificationConfig {
+
+	@Bean
+	public SubscriptionSettings subscriptionSettings(NotificationProperties properties) {
+		SubscriptionSettings settings = new SubscriptionSettings();
+		// EHRs are notified by rest-hook; no websocket, email or messaging channels.
+		settings.addSupportedSubscriptionType(org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType.RESTHOOK);
+		// HAPI stores each change in the same transaction and hands it to matching from a scheduled job
+		// (every 5 s by default): this interval is most of the latency from a change to its notification.
+		settings.setSubscriptionIntervalInMs(properties.matchingInterval().toMillis());
+		return settings;
+	}
 
 	@Bean
 	public Clock notificationClock() {

@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param development      also allow {@code http://localhost} (and 127.0.0.1) endpoints, for a
  *                         developer's own receiver; never on in production
  * @param retry            how long and how often a failed delivery is tried again
+ * @param matchingInterval how often changes stored by HAPI are matched against the subscriptions
  * @param pollInterval     how often the delivery worker looks for notifications that are due
  * @param deliveryThreads  notifications delivered in parallel (to different subscriptions)
  */
@@ -21,6 +22,7 @@ public record NotificationProperties(
 		@DefaultValue List<String> allowedHosts,
 		@DefaultValue("false") boolean development,
 		@DefaultValue Retry retry,
+		@DefaultValue("500ms") Duration matchingInterval,
 		@DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("4") int deliveryThreads) {
 
