@@ -3,10 +3,7 @@ package org.example.secondopinion;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -37,7 +34,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 public abstract class FhirServerIT {
 
 	protected static final FhirContext FHIR = FhirContext.forR4Cached();
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
 	@LocalServerPort
 	protected int port;
@@ -64,14 +60,7 @@ public abstract class FhirServerIT {
 	}
 
 	protected HttpResponse<String> send(HttpRequest request) {
-		try {
-			return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(e);
-		}
+		return Http.send(request);
 	}
 
 	/** Number of resources a search finds, e.g. {@code count("Patient?identifier=sys|val")}. */

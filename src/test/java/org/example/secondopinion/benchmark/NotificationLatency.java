@@ -1,10 +1,7 @@
 package org.example.secondopinion.benchmark;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -15,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.example.secondopinion.Http;
 import org.example.secondopinion.cases.SampleCase;
 import org.example.secondopinion.notify.NotificationReceiver;
 import org.example.secondopinion.samples.SampleBundles;
@@ -34,7 +32,6 @@ import org.hl7.fhir.r4.model.Subscription;
 public final class NotificationLatency {
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	/** Latencies in milliseconds, one per case. */
 	public record Result(List<Double> notificationMillis, List<Double> submissionMillis, int notificationsReceived) {}
@@ -133,14 +130,7 @@ public final class NotificationLatency {
 				.timeout(Duration.ofMinutes(2))
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build();
-		try {
-			return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(e);
-		}
+		return Http.send(request);
 	}
 
 	private static double millis(Instant from, Instant to) {

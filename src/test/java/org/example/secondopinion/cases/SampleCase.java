@@ -4,8 +4,8 @@ import java.util.UUID;
 import org.example.secondopinion.samples.SampleBundles;
 
 /**
- * A sample case made new for one test: the referring hospital's identifiers and the opinion's
- * identifier get a unique suffix, so the case starts from submission whatever other tests stored.
+ * A sample case made new for one test: the referring hospital's identifiers, the opinion's and the
+ * discussion's get a unique suffix, so the case starts from submission whatever other tests stored.
  * The expert directory (01) is shared, as in production.
  */
 public final class SampleCase {
@@ -20,7 +20,8 @@ public final class SampleCase {
 	public String file(String name) {
 		return SampleBundles.read(SampleBundles.FOLDER.resolve(name))
 				.replace(hospitalDomain, unique + "-" + hospitalDomain)
-				.replace("SO-2026-", "SO-" + unique + "-");
+				.replace("SO-2026-", "SO-" + unique + "-")
+				.replace("COMM-", "COMM-" + unique + "-");
 	}
 
 	/** The request's placer identifier as a search token, e.g. for ServiceRequest?identifier=. */

@@ -105,13 +105,11 @@ class NotificationsIT extends FhirServerIT {
 
 	@Test
 	void aNotificationOutlastsAnEndpointOutageLongerThanHapisOwnRetriesAndArrivesOnce() {
-		String system = "https://" + UUID.randomUUID() + ".example.org/id/patient";
-		String subscription = subscribe(TestSubscriptions.criteria("Patient?identifier=" + system + "|", receiver.url("/ehr")));
+		String system = newPatientSystem();
+		String subscription = subscribeToPatientsOf(system);
 		receiver.goDown();
 
-		Patient patient = new Patient();
-		patient.addIdentifier().setSystem(system).setValue("P-1");
-		String id = client().create().resource(patient).execute().getId().getIdPart();
+		String id = createPatient(system);
 		// HAPI's own delivery gives up after a few attempts; ours keeps trying (here every 0.5 s at most)
 		Instant deadline = Instant.now().plus(WAIT);
 		while (receiver.refusedCount() < 12 && Instant.now().isBefore(deadline)) {
@@ -133,12 +131,10 @@ class NotificationsIT extends FhirServerIT {
 
 	@Test
 	void notificationsOfADeletedSubscriptionAreCancelledNotSent() {
-		String system = "https://" + UUID.randomUUID() + ".example.org/id/patient";
-		String subscription = subscribe(TestSubscriptions.criteria("Patient?identifier=" + system + "|", receiver.url("/ehr")));
+		String system = newPatientSystem();
+		String subscription = subscribeToPatientsOf(system);
 		receiver.goDown();
-		Patient patient = new Patient();
-		patient.addIdentifier().setSystem(system).setValue("P-2");
-		client().create().resource(patient).execute();
+		String id = createPatient(system);
 		awaitLogStatus(subscription, "pending");
 
 		client().delete().resourceById(new org.hl7.fhir.r4.model.IdType(subscription)).execute();
@@ -150,16 +146,14 @@ class NotificationsIT extends FhirServerIT {
 
 		awaitLogStatus(subscription, "cancelled");
 		NotificationReceiver.pause(QUIET);
-		assertThat(receiver.received("/ehr/Patient/" + patient.getIdPart())).isEmpty();
+		assertThat(receiver.received("/ehr/Patient/" + id)).isEmpty();
 	}
 
 	@Test
 	void theDeliveryLogFiltersByStatusAndRefusesAnUnknownOne() {
-		String system = "https://" + UUID.randomUUID() + ".example.org/id/patient";
-		String subscription = subscribe(TestSubscriptions.criteria("Patient?identifier=" + system + "|", receiver.url("/ehr")));
-		Patient patient = new Patient();
-		patient.addIdentifier().setSystem(system).setValue("P-3");
-		client().create().resource(patient).execute();
+		String system = newPatientSystem();
+		String subscription = subscribeToPatientsOf(system);
+		createPatient(system);
 		awaitLogStatus(subscription, "delivered");
 
 		Parameters delivered = client().operation().onType(Subscription.class).named("$delivery-log")
@@ -206,6 +200,23 @@ class NotificationsIT extends FhirServerIT {
 				.filter(location -> location.startsWith("Patient/"))
 				.map(location -> new org.hl7.fhir.r4.model.IdType(location).toUnqualifiedVersionless().getValue())
 				.findFirst().orElseThrow();
+	}
+
+	// --- the simplest event: a Patient created under an identifier system made up for one test ---
+
+	private static String newPatientSystem() {
+		return "https://" + UUID.randomUUID() + ".example.org/id/patient";
+	}
+
+	/** A criteria subscription, full resource, to the receiver's /ehr: PUT /ehr/Patient/[id] per patient. */
+	private String subscribeToPatientsOf(String system) {
+		return subscribe(TestSubscriptions.criteria("Patient?identifier=" + system + "|", receiver.url("/ehr")));
+	}
+
+	private String createPatient(String system) {
+		Patient patient = new Patient();
+		patient.addIdentifier().setSystem(system).setValue(UUID.randomUUID().toString());
+		return client().create().resource(patient).execute().getId().getIdPart();
 	}
 
 	private String subscribe(Subscription subscription) {
