@@ -118,6 +118,11 @@ public class DeliveryOutbox {
 				truncate(reason, 2000), Timestamp.from(now), id);
 	}
 
+	/** Deletes delivered, failed and cancelled notifications created before {@code cutoff}; returns how many. */
+	public int removeFinishedBefore(Instant cutoff) {
+		return jdbc.update("DELETE FROM so_notification WHERE status <> 'PENDING' AND created_at < ?", Timestamp.from(cutoff));
+	}
+
 	/** The log, newest first, optionally for one subscription and/or one status. */
 	public List<Notification> log(Optional<String> subscription, Optional<Status> status, int limit) {
 		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM so_notification WHERE 1 = 1");

@@ -81,13 +81,23 @@ public class DeliveryWorker implements SmartLifecycle {
 		running = true;
 		long interval = properties.pollInterval().toMillis();
 		poller.scheduleWithFixedDelay(this::drainSafely, interval, interval, TimeUnit.MILLISECONDS);
+		poller.scheduleWithFixedDelay(this::forgetOldNotifications, 0, 1, TimeUnit.HOURS);
 	}
 
 	@Override
 	public void stop() {
 		running = false;
 		poller.shutdownNow();
-		senderPool.shutdownNow();
+		// let deliveries in flight finish and be recorded, or their lease would hold them back after a restart
+		senderPool.shutdown();
+		try {
+			if (!senderPool.awaitTermination(15, TimeUnit.SECONDS)) {
+				senderPool.shutdownNow();
+			}
+		} catch (InterruptedException e) {
+			senderPool.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
@@ -108,6 +118,18 @@ public class DeliveryWorker implements SmartLifecycle {
 			drain();
 		} catch (RuntimeException e) {
 			log.warn("Looking for due notifications failed: {}", e.toString());
+		}
+	}
+
+	/** The delivery log keeps finished notifications for the configured retention, then drops them. */
+	private void forgetOldNotifications() {
+		try {
+			int removed = outbox.removeFinishedBefore(clock.instant().minus(properties.logRetention()));
+			if (removed > 0) {
+				log.info("Removed {} notifications older than {} from the delivery log", removed, properties.logRetention());
+			}
+		} catch (RuntimeException e) {
+			log.warn("Cleaning the delivery log failed: {}", e.toString());
 		}
 	}
 

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param matchingInterval how often changes stored by HAPI are matched against the subscriptions
  * @param pollInterval     how often the delivery worker looks for notifications that are due
  * @param deliveryThreads  notifications delivered in parallel (to different subscriptions)
+ * @param logRetention     how long delivered, failed and cancelled notifications stay in the delivery log
  */
 @ConfigurationProperties("second-opinion.notifications")
 public record NotificationProperties(
@@ -24,7 +25,8 @@ public record NotificationProperties(
 		@DefaultValue Retry retry,
 		@DefaultValue("500ms") Duration matchingInterval,
 		@DefaultValue("1s") Duration pollInterval,
-		@DefaultValue("4") int deliveryThreads) {
+		@DefaultValue("4") int deliveryThreads,
+		@DefaultValue("30d") Duration logRetention) {
 
 	/**
 	 * Retries with exponential backoff: the n-th retry waits {@code initialDelay × multiplier^(n-1)},
