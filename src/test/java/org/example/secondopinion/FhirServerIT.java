@@ -10,10 +10,15 @@ import java.time.Duration;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Base of the HTTP-level tests: the real server on a random port, on its own H2 file database.
+ * Base of the HTTP-level tests: the real server on a random port, on its own H2 file database (or
+ * PostgreSQL database, see {@link TestDatabase}).
  * Every subclass uses the same configuration, so Spring starts the server once for all of them.
  */
 @AutoConfigureObservability // metrics export as in production (Spring Boot tests turn it off by default)
@@ -37,6 +42,24 @@ public abstract class FhirServerIT {
 
 	@LocalServerPort
 	protected int port;
+
+	@Autowired
+	void holdTheDatabase(ConfigurableApplicationContext server) {
+		TestDatabase.inUseBy(server);
+	}
+
+	/** On PostgreSQL when the tests run with -Dit.database=postgresql: the postgresql profile's settings. */
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		if (TestDatabase.isPostgreSql()) {
+			String url = TestDatabase.newPostgreSqlDatabase();
+			registry.add("spring.datasource.url", () -> url);
+			registry.add("spring.datasource.username", () -> "postgres");
+			registry.add("spring.datasource.password", () -> "");
+			registry.add("spring.datasource.driver-class-name", () -> "org.postgresql.Driver");
+			registry.add("spring.jpa.properties.hibernate.dialect", () -> "ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect");
+		}
+	}
 
 	protected String baseUrl() {
 		return "http://localhost:" + port + "/fhir";

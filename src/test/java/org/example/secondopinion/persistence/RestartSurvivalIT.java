@@ -7,6 +7,9 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.example.secondopinion.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
@@ -23,7 +26,7 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Data written to the H2 file database is there after a restart, loading the implementation guide
+ * Data written to the database (the H2 file, or PostgreSQL) is there after a restart, loading the implementation guide
  * again at the second start changes nothing, and a notification that could not be delivered before
  * the restart is delivered after it, once.
  */
@@ -36,12 +39,13 @@ class RestartSurvivalIT {
 	@Test
 	void dataAndPendingNotificationsSurviveARestartAndTheGuideIsNotLoadedTwice() throws Exception {
 		Path dataDir = Files.createTempDirectory(Path.of("target"), "restart-data-");
+		List<String> database = TestDatabase.serverArguments(); // the same database for both starts
 		String patientId;
 		String profileVersion;
 
 		try (NotificationReceiver ehr = NotificationReceiver.start()) {
 			ehr.goDown();
-			try (ConfigurableApplicationContext server = start(dataDir)) {
+			try (ConfigurableApplicationContext server = start(dataDir, database)) {
 				IGenericClient client = client(server);
 				subscribeToNewPatients(server, client, ehr);
 				Patient patient = new Patient();
@@ -53,7 +57,7 @@ class RestartSurvivalIT {
 			}
 			ehr.comeBack();
 
-			try (ConfigurableApplicationContext server = start(dataDir)) {
+			try (ConfigurableApplicationContext server = start(dataDir, database)) {
 				IGenericClient client = client(server);
 				Patient read = client.read().resource(Patient.class).withUrl(patientId).execute();
 				assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Persistent");
@@ -91,16 +95,18 @@ class RestartSurvivalIT {
 		assertThat(ehr.refusedCount()).as("delivery attempted while the endpoint was down").isGreaterThanOrEqualTo(2);
 	}
 
-	private static ConfigurableApplicationContext start(Path dataDir) {
+	private static ConfigurableApplicationContext start(Path dataDir, List<String> database) {
 		// Command-line arguments, since they take precedence over application.yaml.
-		return new SpringApplicationBuilder(SecondOpinionServerApplication.class).run(
+		List<String> arguments = new ArrayList<>(database);
+		arguments.addAll(List.of(
 				"--server.port=0",
 				"--second-opinion.data-dir=" + dataDir.toAbsolutePath(),
 				"--logging.level.root=WARN",
 				"--second-opinion.notifications.development=true",
 				"--second-opinion.notifications.retry.initial-delay=200ms",
 				"--second-opinion.notifications.retry.max-delay=500ms",
-				"--second-opinion.notifications.poll-interval=200ms");
+				"--second-opinion.notifications.poll-interval=200ms"));
+		return new SpringApplicationBuilder(SecondOpinionServerApplication.class).run(arguments.toArray(String[]::new));
 	}
 
 	private static IGenericClient client(ConfigurableApplicationContext server) {
