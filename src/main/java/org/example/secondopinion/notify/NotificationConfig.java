@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.match.deliver.resthook.SubscriptionDeliveringRestHookListener;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionLoader;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionMatcherInterceptorConfig;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
@@ -73,6 +74,11 @@ public class NotificationConfig {
 			NotificationProperties properties,
 			Clock notificationClock) {
 		return new DeliveryWorker(outbox, subscriptionRegistry, new StoredSubscriptions(daoRegistry), restHookSenders::getObject, properties, notificationClock);
+	}
+
+	@Bean
+	public SubscriptionRegistryRefresh subscriptionRegistryRefresh(SubscriptionLoader loader, NotificationProperties properties) {
+		return new SubscriptionRegistryRefresh(loader, properties.registryRefreshInterval());
 	}
 
 	@Bean

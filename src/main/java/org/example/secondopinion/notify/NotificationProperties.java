@@ -14,6 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         developer's own receiver; never on in production
  * @param retry            how long and how often a failed delivery is tried again
  * @param matchingInterval how often changes stored by HAPI are matched against the subscriptions
+ * @param registryRefreshInterval how often each node re-reads the stored subscriptions (see
+ *                         {@link SubscriptionRegistryRefresh}); bounds how long a subscription made
+ *                         on one node waits to take effect on the others
  * @param pollInterval     how often the delivery worker looks for notifications that are due
  * @param deliveryThreads  notifications delivered in parallel (to different subscriptions)
  * @param logRetention     how long delivered, failed and cancelled notifications stay in the delivery log
@@ -24,6 +27,7 @@ public record NotificationProperties(
 		@DefaultValue("false") boolean development,
 		@DefaultValue Retry retry,
 		@DefaultValue("500ms") Duration matchingInterval,
+		@DefaultValue("5s") Duration registryRefreshInterval,
 		@DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("4") int deliveryThreads,
 		@DefaultValue("30d") Duration logRetention) {
