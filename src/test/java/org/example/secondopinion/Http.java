@@ -15,8 +15,17 @@ public final class Http {
 	private Http() {}
 
 	public static HttpResponse<String> send(HttpRequest request) {
+		return send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** The answer as a stream, for a body too large to hold in memory. */
+	public static HttpResponse<java.io.InputStream> sendForStream(HttpRequest request) {
+		return send(request, HttpResponse.BodyHandlers.ofInputStream());
+	}
+
+	private static <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
 		try {
-			return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+			return CLIENT.send(request, body);
 		} catch (IOException e) {
 			throw new UncheckedIOException(e);
 		} catch (InterruptedException e) {

@@ -1,0 +1,56 @@
+package org.example.secondopinion.attachments;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.binary.api.IBinaryStorageSvc;
+import ca.uhn.fhir.jpa.binary.interceptor.BinaryStorageInterceptor;
+import ca.uhn.fhir.jpa.binstore.FilesystemBinaryStorageSvcImpl;
+import java.nio.file.Path;
+import org.example.secondopinion.config.FhirServerExtension;
+import org.example.secondopinion.config.RestfulServerConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Large attachments outside the database: HAPI's binary storage in a folder, HAPI's interceptor that
+ * moves large inline content (base64 in Binary.data or Attachment.data) there, and our streaming path
+ * for uploads and downloads of any size.
+ */
+@Configuration
+@EnableConfigurationProperties(AttachmentProperties.class)
+public class AttachmentConfig {
+
+	@Bean
+	public IBinaryStorageSvc binaryStorageSvc(
+			AttachmentProperties properties, @Value("${second-opinion.data-dir}") String dataDir) {
+		String directory = properties.directory() == null || properties.directory().isBlank()
+				? Path.of(dataDir, "binaries").toAbsolutePath().toString()
+				: properties.directory();
+		FilesystemBinaryStorageSvcImpl storage = new FilesystemBinaryStorageSvcImpl(directory);
+		storage.setMinimumBinarySize((int) properties.externalizeAbove().toBytes());
+		storage.setMaximumBinarySize(properties.maxSize().toBytes());
+		return storage;
+	}
+
+	@Bean
+	public LargeBinaryStore largeBinaryStore(IBinaryStorageSvc storage, DaoRegistry daoRegistry) {
+		return new LargeBinaryStore(storage, daoRegistry);
+	}
+
+	@Bean
+	public FilterRegistrationBean<StreamingBinaryFilter> streamingBinaryFilter(LargeBinaryStore store, FhirContext fhirContext) {
+		FilterRegistrationBean<StreamingBinaryFilter> registration =
+				new FilterRegistrationBean<>(new StreamingBinaryFilter(store, fhirContext, RestfulServerConfig.FHIR_PATH));
+		registration.addUrlPatterns(RestfulServerConfig.FHIR_PATH + "/Binary", RestfulServerConfig.FHIR_PATH + "/Binary/*");
+		return registration;
+	}
+
+	/** Inline content above the limit is stored in the folder, and put back when the resource is read. */
+	@Bean
+	public FhirServerExtension externalizeLargeInlineContent(BinaryStorageInterceptor<?> binaryStorageInterceptor) {
+		return server -> server.registerInterceptor(binaryStorageInterceptor);
+	}
+}

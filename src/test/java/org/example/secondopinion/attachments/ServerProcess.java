@@ -1,0 +1,104 @@
+package org.example.secondopinion.attachments;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.example.secondopinion.Http;
+import org.example.secondopinion.SecondOpinionServerApplication;
+
+/** The server in a JVM of its own, so that a test can give it a heap of its choosing (-Xmx512m). */
+final class ServerProcess implements AutoCloseable {
+
+	private final Process process;
+	private final int port;
+
+	private ServerProcess(Process process, int port) {
+		this.process = process;
+		this.port = port;
+	}
+
+	static ServerProcess start(String maxHeap, Path dataDir, Path log) {
+		int port = freePort();
+		List<String> command = new ArrayList<>(List.of(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx" + maxHeap,
+				"-cp", System.getProperty("java.class.path"),
+				SecondOpinionServerApplication.class.getName(),
+				"--server.port=" + port,
+				"--second-opinion.data-dir=" + dataDir.toAbsolutePath(),
+				"--logging.level.root=WARN"));
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+			ServerProcess server = new ServerProcess(process, port);
+			server.awaitReady(Duration.ofMinutes(3));
+			return server;
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
+	String baseUrl() {
+		return "http://localhost:" + port + "/fhir";
+	}
+
+	int port() {
+		return port;
+	}
+
+	boolean isAlive() {
+		return process.isAlive();
+	}
+
+	private void awaitReady(Duration timeout) {
+		Instant deadline = Instant.now().plus(timeout);
+		while (Instant.now().isBefore(deadline) && process.isAlive()) {
+			try {
+				if (Http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/metadata")).GET().build()).statusCode() == 200) {
+					return;
+				}
+			} catch (UncheckedIOException notYet) {
+				// not listening yet
+			}
+			pause();
+		}
+		close();
+		throw new IllegalStateException("The server process did not start; see its log");
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(500);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(e);
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
+	@Override
+	public void close() {
+		process.destroy();
+		try {
+			if (!process.waitFor(Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+				process.destroyForcibly();
+			}
+		} catch (InterruptedException e) {
+			process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+	}
+}
