@@ -1,4 +1,4 @@
-package org.example.secondopinion.attachments;
+package org.example.secondopinion;
 
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -7,13 +7,13 @@ import java.util.Base64;
 import java.util.Random;
 
 /** A file of any size made up on the fly (never held in memory), the same bytes each time for a seed. */
-final class GeneratedContent extends InputStream {
+public final class GeneratedContent extends InputStream {
 
 	private final byte[] block = new byte[1 << 20];
 	private final long size;
 	private long position;
 
-	GeneratedContent(long size, long seed) {
+	public GeneratedContent(long size, long seed) {
 		this.size = size;
 		new Random(seed).nextBytes(block);
 	}
@@ -45,7 +45,7 @@ final class GeneratedContent extends InputStream {
 	}
 
 	/** Base64 SHA-1 of the whole content, as FHIR's Attachment.hash holds it. */
-	static String sha1(long size, long seed) {
+	public static String sha1(long size, long seed) {
 		try (InputStream content = new GeneratedContent(size, seed)) {
 			MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
 			byte[] buffer = new byte[1 << 16];

@@ -1,4 +1,4 @@
-package org.example.secondopinion.attachments;
+package org.example.secondopinion;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,21 +10,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.example.secondopinion.Http;
-import org.example.secondopinion.SecondOpinionServerApplication;
 
 /** The server in a JVM of its own, so that a test can give it a heap of its choosing (-Xmx512m). */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
 	private final Process process;
 	private final int port;
+	private Duration startup;
 
 	private ServerProcess(Process process, int port) {
 		this.process = process;
 		this.port = port;
 	}
 
-	static ServerProcess start(String maxHeap, Path dataDir, Path log) {
+	public static ServerProcess start(String maxHeap, Path dataDir, Path log) {
+		return start(maxHeap, dataDir, log, List.of());
+	}
+
+	/** @param settings more command-line settings, e.g. those of {@link TestDatabase#postgreSqlArguments} */
+	public static ServerProcess start(String maxHeap, Path dataDir, Path log, List<String> settings) {
 		int port = freePort();
 		List<String> command = new ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -34,25 +38,28 @@ final class ServerProcess implements AutoCloseable {
 				"--server.port=" + port,
 				"--second-opinion.data-dir=" + dataDir.toAbsolutePath(),
 				"--logging.level.root=WARN"));
+		command.addAll(settings);
 		try {
+			Instant launched = Instant.now();
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 			ServerProcess server = new ServerProcess(process, port);
 			server.awaitReady(Duration.ofMinutes(3));
+			server.startup = Duration.between(launched, Instant.now());
 			return server;
 		} catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}
 	}
 
-	String baseUrl() {
+	public String baseUrl() {
 		return "http://localhost:" + port + "/fhir";
 	}
 
-	int port() {
+	public int port() {
 		return port;
 	}
 
-	boolean isAlive() {
+	public boolean isAlive() {
 		return process.isAlive();
 	}
 
