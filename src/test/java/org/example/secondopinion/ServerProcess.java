@@ -59,6 +59,25 @@ public final class ServerProcess implements AutoCloseable {
 		return port;
 	}
 
+	/** From launching the JVM to the first 200 on /fhir/metadata. */
+	public Duration startup() {
+		return startup;
+	}
+
+	/** The process's resident memory (Linux, from /proc), in bytes; -1 where that cannot be read. */
+	public long residentBytes() {
+		try {
+			for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+			return -1;
+		} catch (IOException e) {
+			return -1;
+		}
+	}
+
 	public boolean isAlive() {
 		return process.isAlive();
 	}

@@ -59,6 +59,10 @@ public class HapiJpaWiring {
 		// pre-expansion needs Hibernate Search (a Lucene index), which this server does not run.
 		settings.setPreExpandValueSets(false);
 		settings.setEnableTaskPreExpandValueSets(false);
+		// Tags and profiles are kept inside each resource version, not as shared TagDefinition rows:
+		// with the shared rows, HAPI 8.8 answers 500 ("Illegal attempt to associate a collection with two
+		// open sessions") when concurrent transactions store resources claiming the same profile.
+		settings.setTagStorageMode(JpaStorageSettings.TagStorageModeEnum.INLINE);
 		return settings;
 	}
 
