@@ -5,6 +5,10 @@ import ca.uhn.fhir.batch2.model.JobDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import org.hl7.fhir.r4.model.Resource;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import java.util.List;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -96,7 +100,31 @@ public class ImplementationGuideLoader implements SmartLifecycle {
 	private boolean store(IBaseResource resource) {
 		SystemRequestDetails request = new SystemRequestDetails();
 		request.getUserData().put(LOADING_GUIDE, Boolean.TRUE);
-		DaoMethodOutcome outcome = daoRegistry.getResourceDao(resource.fhirType()).update(resource, request);
+		IFhirResourceDao<IBaseResource> dao = daoRegistry.getResourceDao(resource.fhirType());
+		if (storedUnchanged(dao, resource, request)) {
+			return false;
+		}
+		DaoMethodOutcome outcome = dao.update(resource, request);
 		return !outcome.isNop();
+	}
+
+	/**
+	 * Whether the server already holds this resource as it is in the guide. HAPI's own no-change check
+	 * does not hold with tags stored inline (see HapiJpaWiring), so the loader compares for itself:
+	 * everything but the id's version and meta, which the server writes.
+	 */
+	private boolean storedUnchanged(IFhirResourceDao<IBaseResource> dao, IBaseResource resource, SystemRequestDetails request) {
+		try {
+			Resource stored = (Resource) dao.read(resource.getIdElement().toUnqualifiedVersionless(), request);
+			Resource candidate = ((Resource) resource).copy();
+			Resource current = stored.copy();
+			for (Resource each : new Resource[] {candidate, current}) {
+				each.setMeta(null);
+				each.setIdElement(null);
+			}
+			return candidate.equalsDeep(current);
+		} catch (ResourceNotFoundException | ResourceGoneException notStoredYet) {
+			return false;
+		}
 	}
 }
