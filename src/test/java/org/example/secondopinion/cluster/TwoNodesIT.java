@@ -21,8 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.example.secondopinion.Http;
-import org.example.secondopinion.SecondOpinionServerApplication;
 import org.example.secondopinion.TestDatabase;
+import org.example.secondopinion.TestServers;
 import org.example.secondopinion.cases.SampleCase;
 import org.example.secondopinion.notify.NotificationReceiver;
 import org.example.secondopinion.samples.SampleBundles;
@@ -34,7 +34,6 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -138,16 +137,8 @@ class TwoNodesIT {
 	}
 
 	private static ConfigurableApplicationContext start(String database, String node) throws Exception {
-		List<String> arguments = new ArrayList<>(TestDatabase.postgreSqlArguments(database));
-		arguments.addAll(List.of(
-				"--server.port=0",
-				"--second-opinion.data-dir=" + Files.createTempDirectory(Path.of("target"), "node-" + node + "-").toAbsolutePath(),
-				"--logging.level.root=WARN",
-				"--second-opinion.notifications.development=true",
-				"--second-opinion.notifications.retry.initial-delay=200ms",
-				"--second-opinion.notifications.retry.max-delay=500ms",
-				"--second-opinion.notifications.poll-interval=200ms"));
-		return new SpringApplicationBuilder(SecondOpinionServerApplication.class).run(arguments.toArray(String[]::new));
+		return TestServers.start(TestDatabase.postgreSqlArguments(database),
+				Files.createTempDirectory(Path.of("target"), "node-" + node + "-"));
 	}
 
 	private static void awaitRegistered(ConfigurableApplicationContext node, String subscription) {

@@ -7,21 +7,19 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.example.secondopinion.TestDatabase;
+import org.example.secondopinion.TestServers;
 import java.time.Duration;
 import java.time.Instant;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import org.example.secondopinion.notify.NotificationReceiver;
 import org.hl7.fhir.r4.model.Subscription;
-import org.example.secondopinion.SecondOpinionServerApplication;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -96,17 +94,7 @@ class RestartSurvivalIT {
 	}
 
 	private static ConfigurableApplicationContext start(Path dataDir, List<String> database) {
-		// Command-line arguments, since they take precedence over application.yaml.
-		List<String> arguments = new ArrayList<>(database);
-		arguments.addAll(List.of(
-				"--server.port=0",
-				"--second-opinion.data-dir=" + dataDir.toAbsolutePath(),
-				"--logging.level.root=WARN",
-				"--second-opinion.notifications.development=true",
-				"--second-opinion.notifications.retry.initial-delay=200ms",
-				"--second-opinion.notifications.retry.max-delay=500ms",
-				"--second-opinion.notifications.poll-interval=200ms"));
-		return new SpringApplicationBuilder(SecondOpinionServerApplication.class).run(arguments.toArray(String[]::new));
+		return TestServers.start(database, dataDir);
 	}
 
 	private static IGenericClient client(ConfigurableApplicationContext server) {
