@@ -33,7 +33,7 @@ public final class ServerProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx" + maxHeap,
-				"-cp", System.getProperty("java.class.path"),
+				"-cp", classPath(),
 				SecondOpinionServerApplication.class.getName(),
 				"--server.port=" + port,
 				"--second-opinion.data-dir=" + dataDir.toAbsolutePath(),
@@ -105,6 +105,27 @@ public final class ServerProcess implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(e);
 		}
+	}
+
+	/**
+	 * The classpath of the code running now: the JVM's own in a test fork, or that of the class loader
+	 * exec:java (the benchmarks) builds inside Maven's JVM.
+	 */
+	private static String classPath() {
+		List<String> entries = new ArrayList<>();
+		for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null; loader = loader.getParent()) {
+			if (loader instanceof java.net.URLClassLoader urls) {
+				for (java.net.URL url : urls.getURLs()) {
+					try {
+						entries.add(Path.of(url.toURI()).toString());
+					} catch (java.net.URISyntaxException | IllegalArgumentException ignored) {
+						// not a file: not a classpath entry for java -cp
+					}
+				}
+			}
+		}
+		entries.add(System.getProperty("java.class.path"));
+		return String.join(java.io.File.pathSeparator, entries);
 	}
 
 	private static int freePort() {
