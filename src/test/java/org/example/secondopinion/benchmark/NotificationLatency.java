@@ -15,11 +15,10 @@ import java.util.function.Predicate;
 import org.example.secondopinion.Http;
 import org.example.secondopinion.cases.SampleCase;
 import org.example.secondopinion.notify.NotificationReceiver;
+import org.example.secondopinion.notify.TestSubscriptions;
 import org.example.secondopinion.samples.SampleBundles;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
 
 /**
@@ -83,16 +82,7 @@ public final class NotificationLatency {
 	}
 
 	private void subscribe(String path) {
-		Subscription subscription = new Subscription();
-		subscription.getMeta().addProfile("http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription");
-		subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED).setReason("Notification latency benchmark");
-		subscription.setCriteria("https://second-opinion.example.org/fhir/SubscriptionTopic/case-status-changed");
-		subscription.getCriteriaElement().addExtension(
-				"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria", new StringType("Task?"));
-		subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK)
-				.setEndpoint(receiver.url(path)).setPayload("application/fhir+json")
-				.getPayloadElement().addExtension(
-						"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content", new CodeType("id-only"));
+		Subscription subscription = TestSubscriptions.topic("case-status-changed", "Task?", receiver.url(path), "id-only");
 		HttpResponse<String> created = post("/Subscription", FHIR.newJsonParser().encodeResourceToString(subscription));
 		String id = FHIR.newJsonParser().parseResource(Subscription.class, created.body()).getIdElement().getIdPart();
 		Instant deadline = Instant.now().plusSeconds(30);
@@ -116,7 +106,7 @@ public final class NotificationLatency {
 		return first;
 	}
 
-	private static String taskOf(String transactionResponse) {
+	static String taskOf(String transactionResponse) {
 		return FHIR.newJsonParser().parseResource(Bundle.class, transactionResponse).getEntry().stream()
 				.map(entry -> entry.getResponse().getLocation())
 				.filter(location -> location != null && location.startsWith("Task/"))

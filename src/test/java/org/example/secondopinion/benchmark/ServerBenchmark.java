@@ -25,7 +25,6 @@ import org.example.secondopinion.TestDatabase;
 import org.example.secondopinion.cases.SampleCase;
 import org.example.secondopinion.notify.NotificationReceiver;
 import org.example.secondopinion.samples.SampleBundles;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Subscription;
@@ -133,7 +132,7 @@ public final class ServerBenchmark {
 					if (response.statusCode() != 200) {
 						throw new IllegalStateException("Submission failed: " + response.statusCode() + " " + response.body());
 					}
-					tasks.add(taskOf(response.body()));
+					tasks.add(NotificationLatency.taskOf(response.body()));
 					return null;
 				}));
 			}
@@ -253,14 +252,6 @@ public final class ServerBenchmark {
 
 	private static String barePatient() {
 		return FHIR.newJsonParser().encodeResourceToString(new Patient().setActive(true));
-	}
-
-	private static String taskOf(String transactionResponse) {
-		return FHIR.newJsonParser().parseResource(Bundle.class, transactionResponse).getEntry().stream()
-				.map(entry -> entry.getResponse().getLocation())
-				.filter(location -> location != null && location.startsWith("Task/"))
-				.map(location -> new IdType(location).toUnqualifiedVersionless().getValue())
-				.findFirst().orElseThrow();
 	}
 
 	private static String ownerOf(String base, String task) {

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +24,7 @@ import org.example.secondopinion.TestDatabase;
 import org.example.secondopinion.TestServers;
 import org.example.secondopinion.cases.SampleCase;
 import org.example.secondopinion.notify.NotificationReceiver;
+import org.example.secondopinion.notify.TestSubscriptions;
 import org.example.secondopinion.samples.SampleBundles;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
@@ -85,10 +85,7 @@ class TwoNodesIT {
 	@Test
 	void eachNotificationIsDeliveredExactlyOnceWhicheverNodeMatchedIt() {
 		String system = "https://" + UUID.randomUUID() + ".example.org/id/patient";
-		Subscription subscription = new Subscription().setStatus(Subscription.SubscriptionStatus.REQUESTED)
-				.setReason("Two nodes").setCriteria("Patient?identifier=" + system + "|");
-		subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK)
-				.setEndpoint(ehr.url("/two-nodes")).setPayload("application/fhir+json");
+		Subscription subscription = TestSubscriptions.criteria("Patient?identifier=" + system + "|", ehr.url("/two-nodes"));
 		String id = client(nodeA).create().resource(subscription).execute().getId().getIdPart();
 		awaitRegistered(nodeA, id);
 		awaitRegistered(nodeB, id); // the other node learns of it by its registry refresh
@@ -142,12 +139,7 @@ class TwoNodesIT {
 	}
 
 	private static void awaitRegistered(ConfigurableApplicationContext node, String subscription) {
-		SubscriptionRegistry registry = node.getBean(SubscriptionRegistry.class);
-		Instant deadline = Instant.now().plus(WAIT);
-		while (registry.get(subscription) == null && Instant.now().isBefore(deadline)) {
-			NotificationReceiver.pause(Duration.ofMillis(100));
-		}
-		assertThat(registry.get(subscription)).as("subscription active on this node").isNotNull();
+		TestSubscriptions.awaitRegistered(node.getBean(SubscriptionRegistry.class), subscription, WAIT, "subscription active on this node");
 	}
 
 	private static String base(ConfigurableApplicationContext node) {

@@ -221,11 +221,7 @@ class NotificationsIT extends FhirServerIT {
 
 	private String subscribe(Subscription subscription) {
 		String id = client().create().resource(subscription).execute().getId().toUnqualifiedVersionless().getValue();
-		Instant deadline = Instant.now().plus(WAIT);
-		while (registry.get(new org.hl7.fhir.r4.model.IdType(id).getIdPart()) == null && Instant.now().isBefore(deadline)) {
-			NotificationReceiver.pause(Duration.ofMillis(50));
-		}
-		assertThat(registry.get(new org.hl7.fhir.r4.model.IdType(id).getIdPart())).as("subscription active").isNotNull();
+		TestSubscriptions.awaitRegistered(registry, id, WAIT, "subscription active");
 		return id;
 	}
 

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.example.secondopinion.FhirServerIT;
@@ -58,11 +57,7 @@ class SubscriptionRulesIT extends FhirServerIT {
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		String id = FHIR.newJsonParser().parseResource(Subscription.class, created.body()).getIdElement().getIdPart();
 		try {
-			Instant deadline = Instant.now().plusSeconds(30);
-			while (registry.get(id) == null && Instant.now().isBefore(deadline)) {
-				NotificationReceiver.pause(Duration.ofMillis(50));
-			}
-			assertThat(registry.get(id)).as(file.getFileName() + " active").isNotNull();
+			TestSubscriptions.awaitRegistered(registry, id, Duration.ofSeconds(30), file.getFileName() + " active");
 		} finally {
 			// the sample endpoint does not exist: do not leave it subscribed for the other tests
 			client().delete().resourceById(new IdType("Subscription", id)).execute();

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import org.example.secondopinion.notify.NotificationReceiver;
+import org.example.secondopinion.notify.TestSubscriptions;
 import org.hl7.fhir.r4.model.Subscription;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.r4.model.Bundle;
@@ -70,19 +71,9 @@ class RestartSurvivalIT {
 	}
 
 	private static void subscribeToNewPatients(ConfigurableApplicationContext server, IGenericClient client, NotificationReceiver ehr) {
-		Subscription subscription = new Subscription()
-				.setStatus(Subscription.SubscriptionStatus.REQUESTED)
-				.setReason("Restart test")
-				.setCriteria("Patient?identifier=" + PATIENTS + "|");
-		subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK)
-				.setEndpoint(ehr.url("/ehr")).setPayload("application/fhir+json");
+		Subscription subscription = TestSubscriptions.criteria("Patient?identifier=" + PATIENTS + "|", ehr.url("/ehr"));
 		String id = client.create().resource(subscription).execute().getId().getIdPart();
-		SubscriptionRegistry registry = server.getBean(SubscriptionRegistry.class);
-		Instant deadline = Instant.now().plusSeconds(30);
-		while (registry.get(id) == null && Instant.now().isBefore(deadline)) {
-			NotificationReceiver.pause(Duration.ofMillis(50));
-		}
-		assertThat(registry.get(id)).as("subscription active").isNotNull();
+		TestSubscriptions.awaitRegistered(server.getBean(SubscriptionRegistry.class), id, Duration.ofSeconds(30), "subscription active");
 	}
 
 	private static void awaitRefusedAttempts(NotificationReceiver ehr) {
