@@ -4,6 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -13,10 +14,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  */
 // HAPI brings Flyway, Elasticsearch and Thymeleaf on the classpath; none of them is ours to start.
 // HAPI's schema is created and updated by Hibernate (see application.yaml).
+// Nobody logs in with a user name and password: Spring Boot's generated default user is not wanted.
 @SpringBootApplication(exclude = {
 	ElasticsearchRestClientAutoConfiguration.class,
 	ThymeleafAutoConfiguration.class,
-	FlywayAutoConfiguration.class
+	FlywayAutoConfiguration.class,
+	UserDetailsServiceAutoConfiguration.class
 })
 @ConfigurationPropertiesScan
 public class SecondOpinionServerApplication {

@@ -3,6 +3,9 @@ package org.example.secondopinion;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import org.example.secondopinion.security.TestTokens;
+import org.junit.jupiter.api.BeforeEach;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -49,6 +52,16 @@ public abstract class FhirServerIT {
 	}
 
 	/** On PostgreSQL when the tests run with -Dit.database=postgresql: the postgresql profile's settings. */
+	/** The test harness's own client at the development authorization server, with its key made for this run. */
+	@DynamicPropertySource
+	static void harnessClient(DynamicPropertyRegistry registry) {
+		String client = "second-opinion.security.development-authorization-server.extra-clients[0].";
+		registry.add(client + "client-id", () -> TestTokens.HARNESS_CLIENT);
+		registry.add(client + "role", () -> "ehr");
+		registry.add(client + "scopes[0]", () -> TestTokens.HARNESS_SCOPES);
+		registry.add(client + "jwks", TestTokens::harnessJwks);
+	}
+
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
 		if (TestDatabase.isPostgreSql()) {
@@ -61,11 +74,29 @@ public abstract class FhirServerIT {
 		}
 	}
 
-	protected String baseUrl() {
-		return "http://localhost:" + port + "/fhir";
+	protected String origin() {
+		return "http://localhost:" + port;
 	}
 
+	protected String baseUrl() {
+		return origin() + "/fhir";
+	}
+
+	/** Every request of a test carries the harness's token unless the test sets its own Authorization. */
+	@BeforeEach
+	void authorizeTheHarness() {
+		String origin = origin();
+		Http.authorize(origin, () -> "Bearer " + TestTokens.harness(origin));
+	}
+
+	/** A FHIR client with the harness's token (all scopes). */
 	protected IGenericClient client() {
+		IGenericClient client = anonymousClient();
+		client.registerInterceptor(new BearerTokenAuthInterceptor(TestTokens.harness(origin())));
+		return client;
+	}
+
+	protected IGenericClient anonymousClient() {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
 		FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
 		return FHIR.newRestfulGenericClient(baseUrl());

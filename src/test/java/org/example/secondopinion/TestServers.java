@@ -23,6 +23,8 @@ public final class TestServers {
 				"--second-opinion.data-dir=" + dataDir.toAbsolutePath(),
 				"--logging.level.root=WARN",
 				"--second-opinion.notifications.development=true",
+				// these tests are about restarts and nodes; tokens are tested on the shared server
+				"--second-opinion.security.development-without-authentication=true",
 				"--second-opinion.notifications.retry.initial-delay=200ms",
 				"--second-opinion.notifications.retry.max-delay=500ms",
 				"--second-opinion.notifications.poll-interval=200ms"));

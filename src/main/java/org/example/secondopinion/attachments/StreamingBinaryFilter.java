@@ -7,6 +7,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.example.secondopinion.security.Caller;
+import org.example.secondopinion.security.OperationOutcomeResponses;
+import org.example.secondopinion.security.SmartScope.Permission;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
@@ -57,19 +60,37 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String path = request.getRequestURI().substring(request.getContextPath().length());
-		if ("POST".equals(request.getMethod()) && path.equals(fhirPath + "/Binary") && !isFhir(request.getContentType())) {
-			upload(request, response);
+		if (isRawUpload(request, fhirPath)) {
+			if (permitted(Permission.CREATE, response)) {
+				upload(request, response);
+			}
 			return;
 		}
 		Matcher read = BINARY_ID.matcher(path.substring(Math.min(path.length(), fhirPath.length())));
 		if ("GET".equals(request.getMethod()) && path.startsWith(fhirPath) && read.matches() && !wantsFhir(request)) {
 			Optional<LargeBinaryStore.StoredFile> file = store.file(read.group(1));
 			if (file.isPresent()) {
-				download(file.get(), response);
+				if (permitted(Permission.READ, response)) {
+					download(file.get(), response);
+				}
 				return;
 			}
 		}
 		chain.doFilter(request, response);
+	}
+
+	/**
+	 * This path bypasses HAPI's REST layer and so its authorization interceptor: the caller's SMART
+	 * scopes are checked here. Without a caller, authentication is switched off for development
+	 * (Spring Security lets no unauthenticated request reach this filter otherwise).
+	 */
+	private static boolean permitted(Permission permission, HttpServletResponse response) throws IOException {
+		boolean permitted = Caller.current().map(caller -> caller.may("Binary", permission)).orElse(true);
+		if (!permitted) {
+			OperationOutcomeResponses.write(response, 403, OperationOutcome.IssueType.FORBIDDEN,
+					"Access denied: the token's scopes do not allow this on Binary");
+		}
+		return permitted;
 	}
 
 	private void upload(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -115,6 +136,12 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 		}
 		Matcher sha = SHA1_DIGEST.matcher(digest);
 		return sha.find() ? Optional.of(sha.group(1)) : Optional.empty();
+	}
+
+	/** A file posted as it is to [base]/Binary, not a FHIR resource: streamed by this filter. */
+	public static boolean isRawUpload(HttpServletRequest request, String fhirPath) {
+		String path = request.getRequestURI().substring(request.getContextPath().length());
+		return "POST".equals(request.getMethod()) && path.equals(fhirPath + "/Binary") && !isFhir(request.getContentType());
 	}
 
 	private static boolean isFhir(String contentType) {

@@ -1,0 +1,61 @@
+package org.example.secondopinion.security;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+/**
+ * Who is calling, as the access token says: the client, its SMART scopes and, in our own claims,
+ * the role it acts in and the organisation or person it acts for.
+ *
+ * <p>Claims: {@code client_id} (or {@code sub}), {@code scope} (space-separated or a list),
+ * {@code second_opinion_role} and {@code fhirUser}. A hospital's own identity provider must add the
+ * last two (README, "Connecting your identity provider").
+ */
+public record Caller(String clientId, Role role, List<SmartScope> scopes) {
+
+	public static final String ROLE_CLAIM = "second_opinion_role";
+
+	public enum Role {
+		/** A referring hospital's EHR system (SMART Backend Services). */
+		EHR,
+		/** A reviewing expert. */
+		EXPERT,
+		/** A second-opinion centre coordinator: sees all cases, writes no opinions. */
+		COORDINATOR,
+		/** A patient, through a patient app. */
+		PATIENT;
+
+		static Optional<Role> named(Object claim) {
+			return claim == null ? Optional.empty()
+					: Arrays.stream(values()).filter(role -> role.name().equalsIgnoreCase(claim.toString())).findFirst();
+		}
+	}
+
+	/** The caller of the current request, if it came with a valid token. */
+	public static Optional<Caller> current() {
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		return authentication instanceof JwtAuthenticationToken token ? Optional.of(of(token.getToken())) : Optional.empty();
+	}
+
+	public static Caller of(Jwt token) {
+		String clientId = Optional.ofNullable(token.getClaimAsString("client_id")).orElse(token.getSubject());
+		Role role = Role.named(token.getClaims().get(ROLE_CLAIM)).orElse(Role.EHR);
+		return new Caller(clientId, role, scopes(token.getClaims().get("scope")));
+	}
+
+	private static List<SmartScope> scopes(Object claim) {
+		Collection<?> values = claim instanceof Collection<?> list ? list
+				: claim == null ? List.of() : Arrays.asList(claim.toString().split(" "));
+		return values.stream().map(Object::toString).map(SmartScope::parse).flatMap(Optional::stream).toList();
+	}
+
+	public boolean may(String resourceType, SmartScope.Permission permission) {
+		return scopes.stream().anyMatch(scope -> scope.allows(resourceType, permission));
+	}
+}

@@ -1,0 +1,79 @@
+package org.example.secondopinion.security;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Security settings, bound from {@code second-opinion.security.*}.
+ *
+ * @param developmentWithoutAuthentication turns authentication and authorization off, for local
+ *                   experiments only: every request is then allowed. Never on in production.
+ * @param issuer     the {@code iss} access tokens must carry. Empty with the development
+ *                   authorization server: its own tokens, signed with its own key, are accepted.
+ * @param jwkSetUri  where a hospital's own identity provider publishes its token signing keys;
+ *                   empty: the development authorization server's keys
+ * @param tokenEndpoint the identity provider's token endpoint, published in the SMART configuration;
+ *                   empty with the development authorization server (its own)
+ * @param audience   the {@code aud} every access token must contain
+ * @param maxRequestBody     bodies larger than this are refused with 413 (raw Binary uploads excepted)
+ * @param allowedOrigins     browser origins allowed by CORS; empty (the default) allows none
+ * @param developmentAuthorizationServer the embedded authorization server with the sample clients
+ */
+@ConfigurationProperties("second-opinion.security")
+public record SecurityProperties(
+		@DefaultValue("false") boolean developmentWithoutAuthentication,
+		@DefaultValue("") String issuer,
+		@DefaultValue("") String jwkSetUri,
+		@DefaultValue("") String tokenEndpoint,
+		@DefaultValue("https://second-opinion.example.org/fhir") String audience,
+		@DefaultValue("20MB") org.springframework.util.unit.DataSize maxRequestBody,
+		@DefaultValue List<String> allowedOrigins,
+		@DefaultValue DevelopmentAuthorizationServer developmentAuthorizationServer) {
+
+	/**
+	 * @param enabled             run the development authorization server (on by default, so the README's
+	 *                            first steps work; switch it off where a real identity provider is used)
+	 * @param accessTokenLifetime how long its access tokens are valid
+	 * @param clients             the clients it knows: the sample ones in application.yaml
+	 * @param extraClients        more clients, without repeating the sample ones (a list set in another
+	 *                            configuration source replaces a list, it does not add to it)
+	 */
+	public record DevelopmentAuthorizationServer(
+			@DefaultValue("true") boolean enabled,
+			@DefaultValue("1h") Duration accessTokenLifetime,
+			@DefaultValue List<Client> clients,
+			@DefaultValue List<Client> extraClients) {
+
+		public List<Client> allClients() {
+			return java.util.stream.Stream.concat(clients.stream(), extraClients.stream()).toList();
+		}
+	}
+
+	/**
+	 * A registered client.
+	 *
+	 * @param clientId           its id
+	 * @param role               the role its tokens carry ({@link Caller.Role})
+	 * @param scopes             the SMART scopes it may ask for
+	 * @param jwks               its public keys as an inline JWK set (JSON), or a {@code classpath:} location of one,
+	 *                           for {@code private_key_jwt} authentication (SMART Backend Services)
+	 * @param jwksUrl            or the URL its JWK set is published at
+	 * @param signingAlgorithm   RS384 or ES384: the algorithm of its client assertions
+	 * @param secret             for development stand-ins of interactive users only: a client secret
+	 *                           ({@code client_secret_basic}) instead of keys
+	 * @param fhirUser           the person it acts for, as {@code identifier-system|value} (experts, patients)
+	 * @param organization       the organisation it acts for, as {@code identifier-system|value} (EHR systems)
+	 */
+	public record Client(
+			String clientId,
+			Caller.Role role,
+			@DefaultValue List<String> scopes,
+			String jwks,
+			String jwksUrl,
+			@DefaultValue("RS384") String signingAlgorithm,
+			String secret,
+			String fhirUser,
+			String organization) {}
+}

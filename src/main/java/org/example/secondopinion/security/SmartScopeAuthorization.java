@@ -1,0 +1,107 @@
+package org.example.secondopinion.security;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderAppliesTo;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.example.secondopinion.security.SmartScope.Permission;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Subscription;
+
+/**
+ * SMART scopes as HAPI authorization rules, built for each request from the caller's token: HAPI's
+ * {@link AuthorizationInterceptor} then applies them to every interaction, to each entry of a
+ * transaction and to every resource a search, {@code _include}, history or operation returns.
+ * Anything no rule allows is refused with 403 and an OperationOutcome.
+ *
+ * <p>What a scope letter allows: {@code r} and {@code s} read, search and history; {@code c} create;
+ * {@code u} update (create stays refused unless {@code c} is also granted); {@code d} delete.
+ */
+public class SmartScopeAuthorization extends AuthorizationInterceptor {
+
+	/** Our operations and the permission on their resource type each needs. */
+	private static final Map<String, Permission> SERVICE_REQUEST_OPERATIONS = Map.of(
+			"$case", Permission.READ,
+			"$completeness", Permission.READ,
+			"$match-experts", Permission.READ,
+			"$assign", Permission.UPDATE,
+			"$reject", Permission.UPDATE);
+
+	public SmartScopeAuthorization() {
+		super(PolicyEnum.DENY);
+	}
+
+	@Override
+	public List<IAuthRule> buildRuleList(RequestDetails request) {
+		IAuthRuleBuilder rules = new RuleBuilder();
+		rules.allow("capability statement").metadata();
+		Caller.current().ifPresent(caller -> {
+			caller.scopes().forEach(scope -> addRules(rules, scope));
+			addOperationRules(rules, caller);
+			if (caller.scopes().stream().anyMatch(SmartScopeAuthorization::writes)) {
+				rules.allow("transaction, each entry checked").transaction().withAnyOperation().andApplyNormalRules();
+			}
+		});
+		return rules.denyAll("no scope allows this").build();
+	}
+
+	private static void addRules(IAuthRuleBuilder rules, SmartScope scope) {
+		String name = "scope " + scope;
+		if (scope.permissions().contains(Permission.READ) || scope.permissions().contains(Permission.SEARCH)) {
+			on(scope, rules.allow(name).read()).withAnyId();
+		}
+		if (scope.permissions().contains(Permission.UPDATE)) {
+			if (!scope.permissions().contains(Permission.CREATE)) {
+				on(scope, rules.deny(name + " (no create)").create()).withAnyId();
+			}
+			on(scope, rules.allow(name).write()).withAnyId();
+		} else if (scope.permissions().contains(Permission.CREATE)) {
+			on(scope, rules.allow(name).create()).withAnyId();
+		}
+		if (scope.permissions().contains(Permission.DELETE)) {
+			on(scope, rules.allow(name).delete()).withAnyId();
+		}
+	}
+
+	private static void addOperationRules(IAuthRuleBuilder rules, Caller caller) {
+		SERVICE_REQUEST_OPERATIONS.forEach((operation, permission) -> {
+			if (caller.may("ServiceRequest", permission)) {
+				rules.allow(operation).operation().named(operation).onInstancesOfType(ServiceRequest.class)
+						.andRequireExplicitResponseAuthorization();
+			}
+		});
+		if (caller.may("Subscription", Permission.READ)) {
+			rules.allow("$delivery-log").operation().named("$delivery-log").onType(Subscription.class)
+					.andRequireExplicitResponseAuthorization();
+			rules.allow("$delivery-log").operation().named("$delivery-log").onInstancesOfType(Subscription.class)
+					.andRequireExplicitResponseAuthorization();
+		}
+		if (caller.may("Patient", Permission.READ)) {
+			rules.allow("$everything").operation().named("$everything").onInstancesOfType(Patient.class)
+					.andRequireExplicitResponseAuthorization();
+		}
+		if (caller.scopes().stream().anyMatch(SmartScopeAuthorization::writes)) {
+			// $validate stores nothing and returns only an OperationOutcome
+			rules.allow("$validate").operation().named("$validate").onAnyType().andAllowAllResponses();
+		}
+	}
+
+	private static boolean writes(SmartScope scope) {
+		return scope.permissions().contains(Permission.CREATE) || scope.permissions().contains(Permission.UPDATE)
+				|| scope.permissions().contains(Permission.DELETE);
+	}
+
+	private static <T> T on(SmartScope scope, IAuthRuleBuilderAppliesTo<T> rule) {
+		Function<IAuthRuleBuilderAppliesTo<T>, T> target = SmartScope.ANY_TYPE.equals(scope.resourceType())
+				? IAuthRuleBuilderAppliesTo::allResources
+				: applies -> applies.resourcesOfType(scope.resourceType());
+		return target.apply(rule);
+	}
+}

@@ -1,0 +1,213 @@
+package org.example.secondopinion.security.devserver;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.example.secondopinion.security.Caller;
+import org.example.secondopinion.security.SecurityProperties;
+import org.example.secondopinion.security.SecurityProperties.Client;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.example.secondopinion.security.SmartScope;
+import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The development authorization server: Spring Authorization Server in the same process, at
+ * {@code /oauth2/token} and {@code /oauth2/jwks}, with the clients of {@code
+ * second-opinion.security.development-authorization-server.clients}. It issues SMART Backend Services
+ * tokens (client_credentials with a {@code private_key_jwt} client assertion, RS384 or ES384), and
+ * for the sample experts, coordinator and patient, client-secret stand-ins of an interactive login.
+ *
+ * <p>It exists so that the server is secure from the first run. A hospital switches it off and points
+ * {@code second-opinion.security.jwk-set-uri} and {@code issuer} at its own identity provider.
+ */
+@Configuration
+@ConditionalOnProperty(name = "second-opinion.security.development-authorization-server.enabled", matchIfMissing = true)
+public class DevelopmentAuthorizationServerConfig {
+
+	@Bean
+	@Order(1)
+	public SecurityFilterChain authorizationServerSecurity(HttpSecurity http, ClientAssertionDecoders assertionDecoders)
+			throws Exception {
+		OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
+		http.securityMatcher(server.getEndpointsMatcher())
+				.with(server, configurer -> configurer
+						.clientAuthentication(authentication -> authentication
+								.authenticationProviders(providers -> providers.stream()
+										.filter(JwtClientAssertionAuthenticationProvider.class::isInstance)
+										.map(JwtClientAssertionAuthenticationProvider.class::cast)
+										.forEach(provider -> provider.setJwtDecoderFactory(assertionDecoders))))
+						.tokenEndpoint(token -> token
+								.authenticationProviders(providers -> providers.stream()
+										.filter(OAuth2ClientCredentialsAuthenticationProvider.class::isInstance)
+										.map(OAuth2ClientCredentialsAuthenticationProvider.class::cast)
+										.forEach(provider -> provider.setAuthenticationValidator(
+												DevelopmentAuthorizationServerConfig::requestedScopesWithinRegistered)))))
+				.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+				.csrf(csrf -> csrf.ignoringRequestMatchers(server.getEndpointsMatcher()));
+		return http.build();
+	}
+
+	/** A client may ask for any SMART scope within those it is registered for (not only those exact strings). */
+	private static void requestedScopesWithinRegistered(OAuth2ClientCredentialsAuthenticationContext context) {
+		OAuth2ClientCredentialsAuthenticationToken request = context.getAuthentication();
+		for (String scope : request.getScopes()) {
+			if (!SmartScope.isWithinAny(scope, context.getRegisteredClient().getScopes())) {
+				throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE,
+						"The client is not registered for " + scope, null));
+			}
+		}
+	}
+
+	/** Before Spring Security's filters (order -100). */
+	@Bean
+	public FilterRegistrationBean<ClientIdFromAssertion> clientIdFromAssertion() {
+		FilterRegistrationBean<ClientIdFromAssertion> registration = new FilterRegistrationBean<>(new ClientIdFromAssertion());
+		registration.addUrlPatterns(ClientIdFromAssertion.TOKEN_PATH);
+		registration.setOrder(-150);
+		return registration;
+	}
+
+	@Bean
+	ClientAssertionDecoders clientAssertionDecoders() {
+		return new ClientAssertionDecoders(new ClientAssertionReplayCache(Clock.systemUTC()));
+	}
+
+	@Bean
+	public AuthorizationServerSettings authorizationServerSettings() {
+		return AuthorizationServerSettings.builder().build(); // issuer: the URL the server is reached at
+	}
+
+	@Bean
+	public RegisteredClientRepository registeredClients(SecurityProperties properties) {
+		SecurityProperties.DevelopmentAuthorizationServer server = properties.developmentAuthorizationServer();
+		List<RegisteredClient> clients = server.allClients().stream()
+				.map(client -> register(client, server, properties.audience()))
+				.toList();
+		if (clients.isEmpty()) {
+			throw new IllegalStateException("The development authorization server has no clients");
+		}
+		return new InMemoryRegisteredClientRepository(clients);
+	}
+
+	private static RegisteredClient register(Client client, SecurityProperties.DevelopmentAuthorizationServer server, String audience) {
+		RegisteredClient.Builder builder = RegisteredClient.withId(client.clientId())
+				.clientId(client.clientId())
+				.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+				.scopes(scopes -> scopes.addAll(client.scopes()))
+				.tokenSettings(TokenSettings.builder().accessTokenTimeToLive(server.accessTokenLifetime()).build());
+		if (client.secret() != null) {
+			return builder.clientSecret("{noop}" + client.secret())
+					.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+					.build();
+		}
+		ClientSettings.Builder settings = ClientSettings.builder()
+				.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.from(client.signingAlgorithm()));
+		if (client.jwksUrl() != null) {
+			settings.jwkSetUrl(client.jwksUrl());
+		} else if (client.jwks() != null) {
+			settings.setting(ClientAssertionDecoders.INLINE_JWKS, inlineOrClasspath(client.jwks()));
+		} else {
+			throw new IllegalStateException("Client " + client.clientId() + " needs jwks, jwks-url or secret");
+		}
+		return builder.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
+				.clientSettings(settings.build())
+				.build();
+	}
+
+	private static String inlineOrClasspath(String jwks) {
+		if (jwks.trim().startsWith("{")) {
+			return jwks;
+		}
+		try (InputStream in = new DefaultResourceLoader().getResource(jwks).getInputStream()) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot read the JWK set " + jwks, e);
+		}
+	}
+
+	/**
+	 * Access tokens: audience this FHIR server, and our claims from the client's registration (role,
+	 * organisation, person).
+	 */
+	@Bean
+	public OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaims(SecurityProperties properties) {
+		return context -> {
+			if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+				return;
+			}
+			Client client = properties.developmentAuthorizationServer().allClients().stream()
+					.filter(candidate -> candidate.clientId().equals(context.getRegisteredClient().getClientId()))
+					.findFirst().orElseThrow();
+			context.getClaims().audience(List.of(properties.audience()));
+			context.getClaims().claim(Caller.ROLE_CLAIM, client.role().name().toLowerCase());
+			context.getClaims().claim("client_id", client.clientId());
+			if (client.fhirUser() != null) {
+				context.getClaims().claim("fhirUser", client.fhirUser());
+			}
+			if (client.organization() != null) {
+				context.getClaims().claim("organization", client.organization());
+			}
+		};
+	}
+
+	/**
+	 * The key the development server signs tokens with, kept in the data folder so tokens stay valid
+	 * across a restart.
+	 */
+	@Bean
+	public JWKSource<SecurityContext> developmentSigningKeys(@Value("${second-opinion.data-dir}") Path dataDir) {
+		Path file = dataDir.resolve("authorization-server").resolve("signing-key.json");
+		try {
+			RSAKey key;
+			if (Files.exists(file)) {
+				key = RSAKey.parse(Files.readString(file));
+			} else {
+				key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
+				Files.createDirectories(file.getParent());
+				Files.writeString(file, key.toJSONString());
+			}
+			return new ImmutableJWKSet<>(new JWKSet(key));
+		} catch (Exception e) {
+			throw new IllegalStateException("Cannot load or create the development signing key at " + file, e);
+		}
+	}
+}
