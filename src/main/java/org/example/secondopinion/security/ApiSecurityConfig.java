@@ -139,6 +139,16 @@ public class ApiSecurityConfig {
 		return registration;
 	}
 
+	/** Tomcat's own error pages (HTML with its version) replaced by OperationOutcomes. */
+	@Bean
+	public org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory> operationOutcomeErrorPages() {
+		return factory -> factory.addContextCustomizers(context -> {
+			if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+				host.setErrorReportValveClass(OperationOutcomeErrorPages.class.getName());
+			}
+		});
+	}
+
 	/** Before Spring Security (order -100), so an oversized body costs no token check. */
 	@Bean
 	public org.springframework.boot.web.servlet.FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(SecurityProperties properties) {
@@ -153,6 +163,7 @@ public class ApiSecurityConfig {
 	@Bean
 	public FhirServerExtension smartScopeAuthorization(SecurityProperties properties) {
 		return server -> {
+			server.registerInterceptor(new ProtectedElements(server.getFhirContext()));
 			if (!properties.developmentWithoutAuthentication()) {
 				server.registerInterceptor(new SmartScopeAuthorization());
 			}

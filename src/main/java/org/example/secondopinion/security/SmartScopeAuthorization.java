@@ -1,6 +1,10 @@
 package org.example.secondopinion.security;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
@@ -50,6 +54,28 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 			}
 		});
 		return rules.denyAll("no scope allows this").build();
+	}
+
+	/**
+	 * SMART v2 tells reading by id ({@code r}) from searching ({@code s}); HAPI's read rules cover both,
+	 * so the difference is checked here, before HAPI's rules.
+	 */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	public void readAndSearchAreSeparatePermissions(RequestDetails request, RestOperationTypeEnum operation) {
+		Permission needed = switch (operation) {
+			case SEARCH_TYPE -> Permission.SEARCH;
+			case READ, VREAD -> Permission.READ;
+			default -> null;
+		};
+		if (needed == null || request.getResourceName() == null) {
+			return;
+		}
+		Caller.current().ifPresent(caller -> {
+			if (!caller.may(request.getResourceName(), needed)) {
+				throw new ForbiddenOperationException("Access denied: no scope allows "
+						+ needed.name().toLowerCase() + " on " + request.getResourceName());
+			}
+		});
 	}
 
 	private static void addRules(IAuthRuleBuilder rules, SmartScope scope) {

@@ -1,0 +1,81 @@
+package org.example.secondopinion.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.util.HapiExtensions;
+import java.util.Set;
+import java.util.TreeSet;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+
+/**
+ * What a client may not set, whatever its scopes:
+ * <ul>
+ *   <li>security labels ({@code meta.security}): they are the server's to set, and access decisions may rest on them;
+ *   <li>HAPI's internal binary-storage extension, which would point a resource at another resource's stored file;
+ *   <li>a different patient on an update: a record filed under one patient is never moved to another.
+ * </ul>
+ * Each is refused with 422 and nothing is stored (inside a transaction, the whole transaction).
+ */
+@Interceptor
+public class ProtectedElements {
+
+	private final FhirContext fhirContext;
+
+	public ProtectedElements(FhirContext fhirContext) {
+		this.fhirContext = fhirContext;
+	}
+
+	/** Checked on the request as received, before HAPI's binary storage adds its own extensions. */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	public void refuseClientSetElements(RequestDetails request) {
+		IBaseResource received = request.getResource();
+		if (received instanceof Bundle bundle && bundle.getType() != null
+				&& (bundle.getType() == Bundle.BundleType.TRANSACTION || bundle.getType() == Bundle.BundleType.BATCH)) {
+			bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource)
+					.forEach(entry -> refuseClientSetElements(entry.getResource()));
+		} else if (received != null) {
+			refuseClientSetElements(received);
+		}
+	}
+
+	private void refuseClientSetElements(IBaseResource resource) {
+		if (!resource.getMeta().getSecurity().isEmpty()) {
+			throw refusal(resource.fhirType() + ".meta.security: security labels are set by the server, not by clients");
+		}
+		String json = fhirContext.newJsonParser().encodeResourceToString(resource);
+		if (json.contains(HapiExtensions.EXT_EXTERNALIZED_BINARY_ID)) {
+			throw refusal(resource.fhirType() + ": the extension " + HapiExtensions.EXT_EXTERNALIZED_BINARY_ID
+					+ " is internal to the server's binary storage; send the content or a url instead");
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void refuseMovingToAnotherPatient(IBaseResource previous, IBaseResource updated) {
+		Set<String> before = patients(previous);
+		if (!before.isEmpty() && !before.equals(patients(updated))) {
+			throw refusal(updated.fhirType() + ": a resource cannot be moved to another patient (it belongs to "
+					+ String.join(", ", before) + ")");
+		}
+	}
+
+	private Set<String> patients(IBaseResource resource) {
+		if ("Patient".equals(resource.fhirType())) {
+			return Set.of();
+		}
+		Set<String> owners = new TreeSet<>();
+		for (IIdType owner : fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, Set.of())) {
+			owners.add(owner.toUnqualifiedVersionless().getValue());
+		}
+		return owners;
+	}
+
+	private UnprocessableEntityException refusal(String message) {
+		return new UnprocessableEntityException(message);
+	}
+}
