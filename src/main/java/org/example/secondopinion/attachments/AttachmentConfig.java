@@ -41,9 +41,10 @@ public class AttachmentConfig {
 	}
 
 	@Bean
-	public FilterRegistrationBean<StreamingBinaryFilter> streamingBinaryFilter(LargeBinaryStore store, FhirContext fhirContext) {
+	public FilterRegistrationBean<StreamingBinaryFilter> streamingBinaryFilter(LargeBinaryStore store, FhirContext fhirContext,
+			org.example.secondopinion.audit.AuditTrail audit) {
 		FilterRegistrationBean<StreamingBinaryFilter> registration =
-				new FilterRegistrationBean<>(new StreamingBinaryFilter(store, fhirContext, RestfulServerConfig.FHIR_PATH));
+				new FilterRegistrationBean<>(new StreamingBinaryFilter(store, fhirContext, RestfulServerConfig.FHIR_PATH, audit));
 		registration.addUrlPatterns(RestfulServerConfig.FHIR_PATH + "/Binary", RestfulServerConfig.FHIR_PATH + "/Binary/*");
 		return registration;
 	}

@@ -7,6 +7,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.example.secondopinion.audit.AuditTrail;
+import org.example.secondopinion.audit.HttpAuditEvents;
 import org.example.secondopinion.security.Caller;
 import org.example.secondopinion.security.OperationOutcomeResponses;
 import org.example.secondopinion.security.SmartScope.Permission;
@@ -49,11 +51,13 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 	private final LargeBinaryStore store;
 	private final FhirContext fhirContext;
 	private final String fhirPath;
+	private final AuditTrail audit;
 
-	public StreamingBinaryFilter(LargeBinaryStore store, FhirContext fhirContext, String fhirPath) {
+	public StreamingBinaryFilter(LargeBinaryStore store, FhirContext fhirContext, String fhirPath, AuditTrail audit) {
 		this.store = store;
 		this.fhirContext = fhirContext;
 		this.fhirPath = fhirPath;
+		this.audit = audit;
 	}
 
 	@Override
@@ -61,8 +65,9 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String path = request.getRequestURI().substring(request.getContextPath().length());
 		if (isRawUpload(request, fhirPath)) {
-			if (permitted(Permission.CREATE, response)) {
+			if (permitted(Permission.CREATE, request, response)) {
 				upload(request, response);
+				audited(request, response, "streamed upload");
 			}
 			return;
 		}
@@ -70,8 +75,9 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 		if ("GET".equals(request.getMethod()) && path.startsWith(fhirPath) && read.matches() && !wantsFhir(request)) {
 			Optional<LargeBinaryStore.StoredFile> file = store.file(read.group(1));
 			if (file.isPresent()) {
-				if (permitted(Permission.READ, response)) {
+				if (permitted(Permission.READ, request, response)) {
 					download(file.get(), response);
+					audited(request, response, "streamed download");
 				}
 				return;
 			}
@@ -84,13 +90,21 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 	 * scopes are checked here. Without a caller, authentication is switched off for development
 	 * (Spring Security lets no unauthenticated request reach this filter otherwise).
 	 */
-	private static boolean permitted(Permission permission, HttpServletResponse response) throws IOException {
+	private boolean permitted(Permission permission, HttpServletRequest request, HttpServletResponse response) throws IOException {
 		boolean permitted = Caller.current().map(caller -> caller.may("Binary", permission)).orElse(true);
 		if (!permitted) {
+			audit.record(HttpAuditEvents.event(request, 403, "no scope allows this on Binary",
+					Caller.current().map(Caller::clientId).orElse("anonymous")));
 			OperationOutcomeResponses.write(response, 403, OperationOutcome.IssueType.FORBIDDEN,
 					"Access denied: the token's scopes do not allow this on Binary");
 		}
 		return permitted;
+	}
+
+	/** HAPI's audit interceptor does not see this path: the upload or download is audited here. */
+	private void audited(HttpServletRequest request, HttpServletResponse response, String what) {
+		audit.record(HttpAuditEvents.event(request, response.getStatus(), what,
+				Caller.current().map(Caller::clientId).orElse("anonymous")));
 	}
 
 	private void upload(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -8,6 +8,8 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.example.secondopinion.audit.AuditTrail;
+import org.example.secondopinion.audit.HttpAuditEvents;
 import org.example.secondopinion.config.FhirServerExtension;
 import org.example.secondopinion.config.RestfulServerConfig;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -53,7 +55,7 @@ public class ApiSecurityConfig {
 
 	@Bean
 	@Order(2)
-	public SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties) throws Exception {
+	public SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties, AuditTrail audit) throws Exception {
 		http.csrf(csrf -> csrf.disable()) // bearer tokens, no cookies: nothing for a forged request to ride on
 				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 				.cors(cors -> cors.configurationSource(cors(properties)))
@@ -73,12 +75,16 @@ public class ApiSecurityConfig {
 				.oauth2ResourceServer(resourceServer -> resourceServer
 						.jwt(Customizer.withDefaults())
 						.authenticationEntryPoint((request, response, failure) -> {
+							String message = "A valid bearer token is required: " + failure.getMessage();
+							audit.record(HttpAuditEvents.event(request, 401, message, "anonymous"));
 							challenge.commence(request, response, failure);
-							OperationOutcomeResponses.write(response, 401, IssueType.LOGIN,
-									"A valid bearer token is required: " + failure.getMessage());
+							OperationOutcomeResponses.write(response, 401, IssueType.LOGIN, message);
 						})
-						.accessDeniedHandler((request, response, denied) -> OperationOutcomeResponses.write(
-								response, 403, IssueType.FORBIDDEN, "Access denied")))
+						.accessDeniedHandler((request, response, denied) -> {
+							audit.record(HttpAuditEvents.event(request, 403, "Access denied",
+									Caller.current().map(Caller::clientId).orElse("anonymous")));
+							OperationOutcomeResponses.write(response, 403, IssueType.FORBIDDEN, "Access denied");
+						}))
 				.build();
 	}
 

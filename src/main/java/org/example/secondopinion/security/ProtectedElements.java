@@ -4,7 +4,9 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.util.HapiExtensions;
 import java.util.Set;
@@ -29,6 +31,28 @@ public class ProtectedElements {
 
 	public ProtectedElements(FhirContext fhirContext) {
 		this.fhirContext = fhirContext;
+	}
+
+	private static final Set<RestOperationTypeEnum> CHANGES = Set.of(RestOperationTypeEnum.CREATE,
+			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.DELETE, RestOperationTypeEnum.PATCH,
+			RestOperationTypeEnum.META_ADD, RestOperationTypeEnum.META_DELETE);
+
+	/**
+	 * The audit trail is append-only: AuditEvents are written by the server alone, and nobody changes or
+	 * deletes them through the API, whatever their scopes.
+	 */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	public void refuseChangingTheAuditTrail(RequestDetails request, RestOperationTypeEnum operation) {
+		boolean changesAuditEvent = "AuditEvent".equals(request.getResourceName()) && CHANGES.contains(operation);
+		if (!changesAuditEvent && request.getResource() instanceof Bundle bundle) {
+			changesAuditEvent = bundle.getEntry().stream().anyMatch(entry ->
+					(entry.hasResource() && "AuditEvent".equals(entry.getResource().fhirType()))
+							|| (entry.getRequest().hasUrl() && entry.getRequest().getUrl().startsWith("AuditEvent")
+									&& entry.getRequest().getMethod() != Bundle.HTTPVerb.GET));
+		}
+		if (changesAuditEvent) {
+			throw new ForbiddenOperationException("The audit trail cannot be changed through the API");
+		}
 	}
 
 	/** Checked on the request as received, before HAPI's binary storage adds its own extensions. */

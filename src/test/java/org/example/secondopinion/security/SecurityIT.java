@@ -289,19 +289,16 @@ class SecurityIT extends FhirServerIT {
 		return send(request.GET().build());
 	}
 
-	private RSAKey serverKey() throws Exception {
-		return (RSAKey) serverKeys.get(new JWKSelector(new JWKMatcher.Builder().privateOnly(true).build()), null).get(0);
+	private RSAKey serverKey() {
+		return TestTokens.serverKey(serverKeys);
 	}
 
-	private String sign(RSAKey key, String audience, long validSeconds) throws JOSEException {
+	private String sign(RSAKey key, String audience, long validSeconds) {
 		return sign(key, audience, validSeconds, "system/*.rs");
 	}
 
-	private String sign(RSAKey key, String audience, long validSeconds, String scope) throws JOSEException {
-		JWTClaimsSet claims = new JWTClaimsSet.Builder(claims(audience, validSeconds)).claim("scope", scope).build();
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
-		jwt.sign(new RSASSASigner(key));
-		return jwt.serialize();
+	private String sign(RSAKey key, String audience, long validSeconds, String scope) {
+		return TestTokens.signed(key, "forger", audience, validSeconds, scope);
 	}
 
 	private JWTClaimsSet claims(String audience, long validSeconds) {

@@ -142,6 +142,41 @@ public final class TestTokens {
 		}
 	}
 
+	/**
+	 * An access token as the development authorization server would sign it, with the claims a test
+	 * chooses: to make tokens that differ from a valid one in one respect only, or for a client of its own.
+	 */
+	public static String signed(RSAKey key, String clientId, String audience, long validSeconds, String scope) {
+		try {
+			Instant now = Instant.now();
+			Instant issued = validSeconds < 0 ? now.minusSeconds(600) : now;
+			JWTClaimsSet claims = new JWTClaimsSet.Builder()
+					.subject(clientId)
+					.claim("client_id", clientId)
+					.audience(audience)
+					.issueTime(Date.from(issued))
+					.notBeforeTime(Date.from(issued))
+					.expirationTime(Date.from(now.plusSeconds(validSeconds)))
+					.claim("scope", scope)
+					.build();
+			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+			jwt.sign(new RSASSASigner(key));
+			return jwt.serialize();
+		} catch (JOSEException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** The development authorization server's own signing key (a bean of the server under test). */
+	public static RSAKey serverKey(com.nimbusds.jose.jwk.source.JWKSource<com.nimbusds.jose.proc.SecurityContext> keys) {
+		try {
+			return (RSAKey) keys.get(new com.nimbusds.jose.jwk.JWKSelector(
+					new com.nimbusds.jose.jwk.JWKMatcher.Builder().privateOnly(true).build()), null).get(0);
+		} catch (Exception e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
 	public static RSAKey generate() {
 		try {
 			return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();

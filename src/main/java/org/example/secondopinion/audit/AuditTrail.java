@@ -1,0 +1,152 @@
+package org.example.secondopinion.audit;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Stores AuditEvents in the server's own database, off the request thread: requests do not wait for
+ * their audit record, and an audit record is never part of (or able to fail) the transaction it
+ * describes. Records still queued when the server stops are written before it stops; a crash can
+ * lose the last fraction of a second of them, which the log line of each request still shows.
+ *
+ * <p>Each agent identified by a client id gets it as {@code altId}, so the trail is searchable by
+ * client ({@code AuditEvent?altid=st-elsewhere-ehr}).
+ */
+public class AuditTrail implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+	private static final int BATCH = 200;
+
+	private final DaoRegistry daoRegistry;
+	private final TransactionTemplate transactions;
+	private final BlockingQueue<AuditEvent> queue = new LinkedBlockingQueue<>(100_000);
+	private volatile boolean running;
+	private Thread writer;
+
+	public AuditTrail(DaoRegistry daoRegistry, PlatformTransactionManager transactionManager) {
+		this.daoRegistry = daoRegistry;
+		this.transactions = new TransactionTemplate(transactionManager);
+	}
+
+	public void record(AuditEvent event) {
+		for (AuditEventAgentComponent agent : event.getAgent()) {
+			if (!agent.hasAltId() && agent.getWho().getIdentifier().hasValue()) {
+				agent.setAltId(agent.getWho().getIdentifier().getValue());
+			}
+		}
+		if (!queue.offer(event)) {
+			log.error("Audit queue full: an AuditEvent was dropped ({} {})", event.getSubtypeFirstRep().getCode(),
+					event.getOutcome());
+		}
+	}
+
+	@Override
+	public void start() {
+		running = true;
+		writer = new Thread(this::writeUntilStopped, "audit-trail-writer");
+		writer.setDaemon(true);
+		writer.start();
+	}
+
+	@Override
+	public void stop() {
+		running = false;
+		writer.interrupt();
+		try {
+			writer.join(TimeUnit.SECONDS.toMillis(30));
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		writeQueued();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	/** After the database and HAPI (phase 0), before the web server stops taking requests. */
+	@Override
+	public int getPhase() {
+		return 5;
+	}
+
+	private void writeUntilStopped() {
+		while (running) {
+			try {
+				AuditEvent first = queue.poll(500, TimeUnit.MILLISECONDS);
+				if (first != null) {
+					List<AuditEvent> batch = new ArrayList<>(List.of(first));
+					queue.drainTo(batch, BATCH - 1);
+					write(batch);
+				}
+			} catch (InterruptedException stopping) {
+				return;
+			} catch (RuntimeException e) {
+				log.error("Could not store AuditEvents", e);
+			}
+		}
+	}
+
+	private void writeQueued() {
+		List<AuditEvent> rest = new ArrayList<>();
+		queue.drainTo(rest);
+		write(rest);
+	}
+
+	/** A batch in one database transaction; if that fails, one by one, so one bad event loses only itself. */
+	private void write(List<AuditEvent> events) {
+		if (events.isEmpty()) {
+			return;
+		}
+		IFhirResourceDao<AuditEvent> dao = daoRegistry.getResourceDao(AuditEvent.class);
+		try {
+			transactions.executeWithoutResult(status -> events.forEach(event -> dao.create(event, new SystemRequestDetails())));
+		} catch (RuntimeException batchFailed) {
+			for (AuditEvent event : events) {
+				try {
+					dao.create(event, new SystemRequestDetails());
+				} catch (RuntimeException refused) {
+					storeWithTextReferences(dao, event, refused);
+				}
+			}
+		}
+	}
+
+	/**
+	 * The server refuses references to deleted resources, and an event can be written after its resource
+	 * was deleted (the event of the delete itself, or of a read just before it): the event then keeps
+	 * the resource's id as text in {@code entity.what.display}.
+	 */
+	private static void storeWithTextReferences(IFhirResourceDao<AuditEvent> dao, AuditEvent event, RuntimeException refused) {
+		event.getEntity().stream().map(AuditEvent.AuditEventEntityComponent::getWhat).filter(what -> what.hasReference())
+				.forEach(what -> {
+					what.setDisplay(what.getReference());
+					what.setReference(null);
+				});
+		try {
+			dao.create(event, new SystemRequestDetails());
+		} catch (RuntimeException e) {
+			log.error("Could not store an AuditEvent ({} {}): {}", event.getSubtypeFirstRep().getCode(), event.getOutcomeDesc(),
+					refused.getMessage(), e);
+		}
+	}
+
+	/** Events not yet stored; tests wait for zero. */
+	public int pending() {
+		return queue.size();
+	}
+}

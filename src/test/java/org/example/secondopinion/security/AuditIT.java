@@ -1,0 +1,137 @@
+package org.example.secondopinion.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.example.secondopinion.FhirServerIT;
+import org.example.secondopinion.audit.AuditTrail;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The audit trail: one AuditEvent per operation on patient data, refused ones included, attributed
+ * to the client; and no way to change it through the API.
+ */
+class AuditIT extends FhirServerIT {
+
+	private static final String AUDIENCE = "https://second-opinion.example.org/fhir";
+
+	@Autowired
+	JWKSource<SecurityContext> serverKeys;
+
+	@Autowired
+	AuditTrail trail;
+
+	@Test
+	void eachOperationOfAClientWritesOneAuditEventAndTheRefusedOneIsAmongThem() throws Exception {
+		String clientId = "audit-probe-" + UUID.randomUUID();
+		String token = TestTokens.signed(TestTokens.serverKey(serverKeys), clientId, AUDIENCE, 3600, "system/Patient.cruds");
+
+		HttpResponse<String> created = call("POST", "/Patient", token, "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Audited\"}]}");
+		assertThat(created.statusCode()).isEqualTo(201);
+		String id = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/Patient/([^/]+)/_history.*", "$1");
+		assertThat(call("GET", "/Patient/" + id, token, null).statusCode()).isEqualTo(200);
+		assertThat(call("GET", "/Patient?_id=" + id, token, null).statusCode()).isEqualTo(200);
+		assertThat(call("PUT", "/Patient/" + id, token,
+				"{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Audited-Again\"}]}").statusCode()).isEqualTo(200);
+		assertThat(call("POST", "/Organization", token, "{\"resourceType\":\"Organization\",\"name\":\"Denied\"}").statusCode()).isEqualTo(403);
+		assertThat(call("DELETE", "/Patient/" + id, token, null).statusCode()).isBetween(200, 204);
+
+		List<AuditEvent> events = auditEventsOf(clientId, 6);
+		assertThat(events).as(events.stream().map(event -> event.getSubtypeFirstRep().getCode()).toList().toString()).hasSize(6);
+		assertThat(events).extracting(event -> event.getSubtypeFirstRep().getCode())
+				.containsExactlyInAnyOrder("create", "read", "search-type", "update", "create", "delete");
+		assertThat(events).filteredOn(event -> event.getOutcome() == AuditEvent.AuditEventOutcome._4).hasSize(1)
+				.allSatisfy(denied -> assertThat(denied.getOutcomeDesc()).startsWith("HTTP 403"));
+		assertThat(events).allSatisfy(event -> {
+			assertThat(event.getRecorded()).isNotNull();
+			assertThat(event.getAgent()).anySatisfy(agent -> assertThat(agent.getRequestor()).isTrue());
+			assertThat(event.getAgent()).anySatisfy(agent -> assertThat(agent.getNetwork().getAddress()).isNotBlank());
+		});
+		// what each was about: the patient, by reference (or by its id as text once it is deleted)
+		assertThat(events).filteredOn(event -> event.getOutcome() == AuditEvent.AuditEventOutcome._0)
+				.allSatisfy(event -> assertThat(event.getEntity()).anySatisfy(entity ->
+						assertThat(entity.getWhat().getReference() + " " + entity.getWhat().getDisplay()).contains("Patient/" + id)));
+	}
+
+	@Test
+	void aRequestWithoutATokenIsAuditedToo() {
+		String marker = "unauthenticated-" + UUID.randomUUID();
+		HttpResponse<String> refused = call("GET", "/Patient?name=" + marker, "", null);
+		assertThat(refused.statusCode()).isEqualTo(401);
+
+		awaitTrailWritten();
+		Bundle found = client().search().byUrl("AuditEvent?altid=anonymous&entity-name=" + java.net.URLEncoder.encode("GET /fhir/Patient?name=" + marker, java.nio.charset.StandardCharsets.UTF_8))
+				.returnBundle(Bundle.class).execute();
+		assertThat(found.getEntry()).hasSize(1);
+		AuditEvent event = (AuditEvent) found.getEntryFirstRep().getResource();
+		assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+		assertThat(event.getOutcomeDesc()).startsWith("HTTP 401");
+	}
+
+	@Test
+	void theAuditTrailCannotBeChangedOrDeletedThroughTheApiEvenWithAllScopes() {
+		// a create, so there is at least its AuditEvent
+		client().create().resource(new org.hl7.fhir.r4.model.Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Trail"))).execute();
+		awaitTrailWritten();
+		Bundle any = client().search().byUrl("AuditEvent?_count=1").returnBundle(Bundle.class).execute();
+		String id = any.getEntryFirstRep().getResource().getIdElement().getIdPart();
+		String event = "{\"resourceType\":\"AuditEvent\",\"type\":{\"code\":\"rest\"},\"recorded\":\"2026-01-01T00:00:00Z\","
+				+ "\"agent\":[{\"requestor\":true}],\"source\":{\"observer\":{\"display\":\"me\"}}}";
+		assertThat(call("POST", "/AuditEvent", null, event).statusCode()).isEqualTo(403);
+		assertThat(call("PUT", "/AuditEvent/" + id, null, event.replace("{\"resourceType\":\"AuditEvent\",",
+				"{\"resourceType\":\"AuditEvent\",\"id\":\"" + id + "\",")).statusCode()).isEqualTo(403);
+		assertThat(call("DELETE", "/AuditEvent/" + id, null, null).statusCode()).isEqualTo(403);
+		assertThat(call("POST", "", null, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+				+ "{\"method\":\"DELETE\",\"url\":\"AuditEvent/" + id + "\"}}]}").statusCode()).isEqualTo(403);
+		assertThat(call("GET", "/AuditEvent/" + id, null, null).statusCode()).isEqualTo(200);
+	}
+
+	private List<AuditEvent> auditEventsOf(String clientId, int expected) throws InterruptedException {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+		List<AuditEvent> events;
+		do {
+			awaitTrailWritten();
+			Bundle found = client().search().byUrl("AuditEvent?altid=" + clientId + "&_count=100").returnBundle(Bundle.class).execute();
+			events = found.getEntry().stream().map(entry -> (AuditEvent) entry.getResource()).toList();
+		} while (events.size() < expected && Instant.now().isBefore(deadline));
+		Thread.sleep(500); // and none more comes
+		awaitTrailWritten();
+		return client().search().byUrl("AuditEvent?altid=" + clientId + "&_count=100").returnBundle(Bundle.class).execute()
+				.getEntry().stream().map(entry -> (AuditEvent) entry.getResource()).toList();
+	}
+
+	private void awaitTrailWritten() {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+		while (trail.pending() > 0 && Instant.now().isBefore(deadline)) {
+			Thread.onSpinWait();
+		}
+		try {
+			Thread.sleep(300); // the batch being written when the queue emptied
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** @param token null: the harness's token; "": none */
+	private HttpResponse<String> call(String method, String path, String token, String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Accept", "application/fhir+json");
+		if (token != null) {
+			request.header("Authorization", token.isEmpty() ? "" : "Bearer " + token);
+		}
+		if (body != null) {
+			request.header("Content-Type", "application/fhir+json");
+		}
+		return send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
+	}
+}
