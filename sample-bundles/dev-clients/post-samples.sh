@@ -13,7 +13,7 @@ secret_token() {
   curl -sS -u "$1:$2" "$server/oauth2/token" -d grant_type=client_credentials --data-urlencode "scope=$3" \
     | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'
 }
-ehr_scopes="system/*.cruds"
+ehr_scopes="system/Patient.cruds system/Practitioner.cruds system/PractitionerRole.cruds system/Organization.cruds system/Condition.cruds system/DocumentReference.cruds system/ServiceRequest.cruds system/Task.cruds system/Communication.cruds"
 expert_scopes="user/ServiceRequest.rs user/Task.rus user/DiagnosticReport.crus user/Communication.crs"
 
 token_for() {
