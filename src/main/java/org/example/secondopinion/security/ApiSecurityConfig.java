@@ -1,5 +1,6 @@
 package org.example.secondopinion.security;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -167,11 +168,13 @@ public class ApiSecurityConfig {
 
 	/** HAPI's authorization on every FHIR interaction, unless authentication is switched off for development. */
 	@Bean
-	public FhirServerExtension smartScopeAuthorization(SecurityProperties properties) {
+	public FhirServerExtension smartScopeAuthorization(SecurityProperties properties, DaoRegistry daoRegistry) {
 		return server -> {
 			server.registerInterceptor(new ProtectedElements(server.getFhirContext()));
 			if (!properties.developmentWithoutAuthentication()) {
-				server.registerInterceptor(new SmartScopeAuthorization());
+				PatientOfCaller patients = new PatientOfCaller(daoRegistry);
+				server.registerInterceptor(new PatientSearchNarrowing(patients));
+				server.registerInterceptor(new SmartScopeAuthorization(patients));
 			}
 		};
 	}

@@ -17,7 +17,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * {@code second_opinion_role} and {@code fhirUser}. A hospital's own identity provider must add the
  * last two (README, "Connecting your identity provider").
  */
-public record Caller(String clientId, Role role, List<SmartScope> scopes) {
+public record Caller(String clientId, Role role, List<SmartScope> scopes, String fhirUser) {
 
 	public static final String ROLE_CLAIM = "second_opinion_role";
 
@@ -46,13 +46,17 @@ public record Caller(String clientId, Role role, List<SmartScope> scopes) {
 	public static Caller of(Jwt token) {
 		String clientId = Optional.ofNullable(token.getClaimAsString("client_id")).orElse(token.getSubject());
 		Role role = Role.named(token.getClaims().get(ROLE_CLAIM)).orElse(Role.EHR);
-		return new Caller(clientId, role, scopes(token.getClaims().get("scope")));
+		return new Caller(clientId, role, scopes(token.getClaims().get("scope")), token.getClaimAsString("fhirUser"));
 	}
 
 	private static List<SmartScope> scopes(Object claim) {
 		Collection<?> values = claim instanceof Collection<?> list ? list
 				: claim == null ? List.of() : Arrays.asList(claim.toString().split(" "));
 		return values.stream().map(Object::toString).map(SmartScope::parse).flatMap(Optional::stream).toList();
+	}
+
+	public boolean hasPatientScopes() {
+		return scopes.stream().anyMatch(scope -> scope.context() == SmartScope.Context.PATIENT);
 	}
 
 	public boolean may(String resourceType, SmartScope.Permission permission) {

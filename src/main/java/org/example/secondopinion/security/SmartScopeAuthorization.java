@@ -13,6 +13,8 @@ import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.IdType;
 import java.util.function.Function;
 import org.example.secondopinion.security.SmartScope.Permission;
 import org.hl7.fhir.r4.model.Patient;
@@ -38,8 +40,11 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 			"$assign", Permission.UPDATE,
 			"$reject", Permission.UPDATE);
 
-	public SmartScopeAuthorization() {
+	private final PatientOfCaller patients;
+
+	public SmartScopeAuthorization(PatientOfCaller patients) {
 		super(PolicyEnum.DENY);
+		this.patients = patients;
 	}
 
 	@Override
@@ -47,7 +52,8 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 		IAuthRuleBuilder rules = new RuleBuilder();
 		rules.allow("capability statement").metadata();
 		Caller.current().ifPresent(caller -> {
-			caller.scopes().forEach(scope -> addRules(rules, scope));
+			Optional<String> patient = caller.hasPatientScopes() ? patients.of(caller) : Optional.empty();
+			caller.scopes().forEach(scope -> addRules(rules, scope, patient));
 			addOperationRules(rules, caller);
 			if (caller.scopes().stream().anyMatch(SmartScopeAuthorization::writes)) {
 				rules.allow("transaction, each entry checked").transaction().withAnyOperation().andApplyNormalRules();
@@ -78,7 +84,15 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 		});
 	}
 
-	private static void addRules(IAuthRuleBuilder rules, SmartScope scope) {
+	/**
+	 * {@code patient/} scopes reach only the resources in the compartment of the token's patient
+	 * ({@link PatientOfCaller}); without a known patient they reach nothing.
+	 */
+	private static void addRules(IAuthRuleBuilder rules, SmartScope scope, Optional<String> patient) {
+		if (scope.context() == SmartScope.Context.PATIENT) {
+			patient.ifPresent(id -> addPatientRules(rules, scope, new IdType(id)));
+			return;
+		}
 		String name = "scope " + scope;
 		if (scope.permissions().contains(Permission.READ) || scope.permissions().contains(Permission.SEARCH)) {
 			on(scope, rules.allow(name).read()).withAnyId();
@@ -93,6 +107,16 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 		}
 		if (scope.permissions().contains(Permission.DELETE)) {
 			on(scope, rules.allow(name).delete()).withAnyId();
+		}
+	}
+
+	private static void addPatientRules(IAuthRuleBuilder rules, SmartScope scope, IdType patient) {
+		String name = "scope " + scope + " for " + patient.getValue();
+		if (scope.permissions().contains(Permission.READ) || scope.permissions().contains(Permission.SEARCH)) {
+			on(scope, rules.allow(name).read()).inCompartment("Patient", patient);
+		}
+		if (scope.permissions().contains(Permission.CREATE) || scope.permissions().contains(Permission.UPDATE)) {
+			on(scope, rules.allow(name).write()).inCompartment("Patient", patient);
 		}
 	}
 

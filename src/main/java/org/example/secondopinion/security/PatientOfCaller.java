@@ -1,0 +1,38 @@
+package org.example.secondopinion.security;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * The patient a {@code patient/} token is about: the Patient whose identifier its {@code fhirUser}
+ * claim names ({@code system|value}). No match, or more than one, is no patient: the token then
+ * reaches nothing.
+ */
+public class PatientOfCaller {
+
+	private final DaoRegistry daoRegistry;
+
+	public PatientOfCaller(DaoRegistry daoRegistry) {
+		this.daoRegistry = daoRegistry;
+	}
+
+	/** e.g. {@code Patient/123} */
+	public Optional<String> of(Caller caller) {
+		if (caller.fhirUser() == null || !caller.fhirUser().contains("|")) {
+			return Optional.empty();
+		}
+		String[] identifier = caller.fhirUser().split("\\|", 2);
+		List<String> ids = daoRegistry.getResourceDao(Patient.class)
+				.search(SearchParameterMap.newSynchronous("identifier", new TokenParam(identifier[0], identifier[1])),
+						new SystemRequestDetails())
+				.getResources(0, 2).stream()
+				.map(patient -> patient.getIdElement().toUnqualifiedVersionless().getValue())
+				.toList();
+		return ids.size() == 1 ? Optional.of(ids.get(0)) : Optional.empty();
+	}
+}
