@@ -19,8 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Stores AuditEvents in the server's own database, off the request thread: requests do not wait for
  * their audit record, and an audit record is never part of (or able to fail) the transaction it
- * describes. Records still queued when the server stops are written before it stops; a crash can
- * lose the last fraction of a second of them, which the log line of each request still shows.
+ * describes. Records still queued when the server stops are written before it stops; a crash loses
+ * those still queued. The queue holds 100,000 records; when it is full, requests wait for room
+ * (measured on 2 cores: about 60 records stored per second, one writer, H2).
  *
  * <p>Each agent identified by a client id gets it as {@code altId}, so the trail is searchable by
  * client ({@code AuditEvent?altid=st-elsewhere-ehr}).
@@ -47,9 +48,15 @@ public class AuditTrail implements SmartLifecycle {
 				agent.setAltId(agent.getWho().getIdentifier().getValue());
 			}
 		}
-		if (!queue.offer(event)) {
-			log.error("Audit queue full: an AuditEvent was dropped ({} {})", event.getSubtypeFirstRep().getCode(),
-					event.getOutcome());
+		try {
+			// a full queue holds the request back rather than lose its record: back-pressure under overload
+			if (!queue.offer(event, 30, TimeUnit.SECONDS)) {
+				log.error("Audit queue full for 30 s: an AuditEvent was dropped ({} {})", event.getSubtypeFirstRep().getCode(),
+						event.getOutcome());
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			log.error("Interrupted while queueing an AuditEvent ({})", event.getSubtypeFirstRep().getCode());
 		}
 	}
 
