@@ -19,8 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Stores AuditEvents in the server's own database, off the request thread: requests do not wait for
  * their audit record, and an audit record is never part of (or able to fail) the transaction it
- * describes. Records still queued when the server stops are written before it stops; a crash loses
- * those still queued. The queue holds 100,000 records; when it is full, requests wait for room
+ * describes. Records still queued when the server stops are written before it stops (for up to 15 s);
+ * a crash loses those still queued. The queue holds 100,000 records; when it is full, requests wait for room
  * (measured on 2 cores: about 60 records stored per second, one writer, H2).
  *
  * <p>Each agent identified by a client id gets it as {@code altId}, so the trail is searchable by
@@ -30,6 +30,7 @@ public class AuditTrail implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 	private static final int BATCH = 200;
+	private static final java.time.Duration SHUTDOWN_FLUSH = java.time.Duration.ofSeconds(15);
 
 	private final DaoRegistry daoRegistry;
 	private final TransactionTemplate transactions;
@@ -68,16 +69,28 @@ public class AuditTrail implements SmartLifecycle {
 		writer.start();
 	}
 
+	/**
+	 * Writes what is still queued, for at most {@link #SHUTDOWN_FLUSH}: a long backlog must not hold a
+	 * stopping node (and its database connections) indefinitely. What is left is counted in the log.
+	 */
 	@Override
 	public void stop() {
 		running = false;
 		writer.interrupt();
 		try {
-			writer.join(TimeUnit.SECONDS.toMillis(30));
+			writer.join(TimeUnit.SECONDS.toMillis(5));
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
-		writeQueued();
+		long deadline = System.nanoTime() + SHUTDOWN_FLUSH.toNanos();
+		while (!queue.isEmpty() && System.nanoTime() < deadline) {
+			List<AuditEvent> batch = new ArrayList<>();
+			queue.drainTo(batch, BATCH);
+			write(batch);
+		}
+		if (!queue.isEmpty()) {
+			log.error("{} AuditEvents were still queued when the server stopped and are lost", queue.size());
+		}
 	}
 
 	@Override
@@ -106,12 +119,6 @@ public class AuditTrail implements SmartLifecycle {
 				log.error("Could not store AuditEvents", e);
 			}
 		}
-	}
-
-	private void writeQueued() {
-		List<AuditEvent> rest = new ArrayList<>();
-		queue.drainTo(rest);
-		write(rest);
 	}
 
 	/** A batch in one database transaction; if that fails, one by one, so one bad event loses only itself. */

@@ -175,6 +175,7 @@ public class ApiSecurityConfig {
 				PatientOfCaller patients = new PatientOfCaller(daoRegistry);
 				server.registerInterceptor(new PatientSearchNarrowing(patients));
 				server.registerInterceptor(new SmartScopeAuthorization(patients));
+				server.registerInterceptor(new SmartCapabilities(properties));
 			}
 		};
 	}

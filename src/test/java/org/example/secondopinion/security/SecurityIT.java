@@ -113,7 +113,14 @@ class SecurityIT extends FhirServerIT {
 		assertThat(TestTokens.field(smart.body(), "token_endpoint")).isEqualTo(origin() + "/oauth2/token");
 		assertThat(smart.body()).contains("private_key_jwt", "RS384", "ES384", "client-confidential-asymmetric", "permission-v2");
 		assertThat(get("/.well-known/smart-configuration", null).statusCode()).isEqualTo(200);
-		assertThat(get("/fhir/metadata", null).statusCode()).isEqualTo(200);
+		HttpResponse<String> metadata = get("/fhir/metadata", null);
+		assertThat(metadata.statusCode()).isEqualTo(200);
+		org.hl7.fhir.r4.model.CapabilityStatement capabilities =
+				FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.CapabilityStatement.class, metadata.body());
+		var security = capabilities.getRestFirstRep().getSecurity();
+		assertThat(security.getServiceFirstRep().getCodingFirstRep().getCode()).isEqualTo("SMART-on-FHIR");
+		assertThat(security.getExtensionByUrl("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris")
+				.getExtensionByUrl("token").getValue().primitiveValue()).isEqualTo(origin() + "/oauth2/token");
 	}
 
 	// ---- tokens on the API ----
