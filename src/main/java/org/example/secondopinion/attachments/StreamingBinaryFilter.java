@@ -93,8 +93,7 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 	private boolean permitted(Permission permission, HttpServletRequest request, HttpServletResponse response) throws IOException {
 		boolean permitted = Caller.current().map(caller -> caller.may("Binary", permission)).orElse(true);
 		if (!permitted) {
-			audit.record(HttpAuditEvents.event(request, 403, "no scope allows this on Binary",
-					Caller.current().map(Caller::clientId).orElse("anonymous")));
+			audit.record(HttpAuditEvents.event(request, 403, "no scope allows this on Binary"));
 			OperationOutcomeResponses.write(response, 403, OperationOutcome.IssueType.FORBIDDEN,
 					"Access denied: the token's scopes do not allow this on Binary");
 		}
@@ -103,8 +102,7 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 
 	/** HAPI's audit interceptor does not see this path: the upload or download is audited here. */
 	private void audited(HttpServletRequest request, HttpServletResponse response, String what) {
-		audit.record(HttpAuditEvents.event(request, response.getStatus(), what,
-				Caller.current().map(Caller::clientId).orElse("anonymous")));
+		audit.record(HttpAuditEvents.event(request, response.getStatus(), what));
 	}
 
 	private void upload(HttpServletRequest request, HttpServletResponse response) throws IOException {

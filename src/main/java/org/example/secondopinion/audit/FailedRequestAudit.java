@@ -6,7 +6,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
-import org.example.secondopinion.security.Caller;
 
 /** Every request HAPI refuses or fails (authorization denied, invalid, not found, server error) gets an AuditEvent. */
 @Interceptor
@@ -21,8 +20,7 @@ public class FailedRequestAudit {
 	@Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
 	public boolean recordFailure(RequestDetails request, BaseServerResponseException exception) {
 		if (request instanceof ServletRequestDetails servlet) {
-			String clientId = Caller.current().map(Caller::clientId).orElse(TokenAuditContext.ANONYMOUS);
-			trail.record(HttpAuditEvents.event(servlet.getServletRequest(), exception.getStatusCode(), exception.getMessage(), clientId));
+			trail.record(HttpAuditEvents.event(servlet.getServletRequest(), exception.getStatusCode(), exception.getMessage()));
 		}
 		return true; // HAPI answers as usual
 	}

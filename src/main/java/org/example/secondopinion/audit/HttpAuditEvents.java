@@ -3,6 +3,7 @@ package org.example.secondopinion.audit;
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Date;
+import org.example.secondopinion.security.Caller;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
@@ -22,7 +23,9 @@ public final class HttpAuditEvents {
 
 	private HttpAuditEvents() {}
 
-	public static AuditEvent event(HttpServletRequest request, int status, String message, String clientId) {
+	/** The client is the caller of the current request, or {@code anonymous} without a valid token. */
+	public static AuditEvent event(HttpServletRequest request, int status, String message) {
+		String clientId = Caller.current().map(Caller::clientId).orElse(TokenAuditContext.ANONYMOUS);
 		AuditEvent event = new AuditEvent();
 		event.getMeta().addProfile("https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.Rest");
 		event.setType(new Coding(BalpConstants.CS_AUDIT_EVENT_TYPE, "rest", "Restful Operation"));

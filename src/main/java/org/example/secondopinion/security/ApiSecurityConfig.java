@@ -77,13 +77,12 @@ public class ApiSecurityConfig {
 						.jwt(Customizer.withDefaults())
 						.authenticationEntryPoint((request, response, failure) -> {
 							String message = "A valid bearer token is required: " + failure.getMessage();
-							audit.record(HttpAuditEvents.event(request, 401, message, "anonymous"));
+							audit.record(HttpAuditEvents.event(request, 401, message));
 							challenge.commence(request, response, failure);
 							OperationOutcomeResponses.write(response, 401, IssueType.LOGIN, message);
 						})
 						.accessDeniedHandler((request, response, denied) -> {
-							audit.record(HttpAuditEvents.event(request, 403, "Access denied",
-									Caller.current().map(Caller::clientId).orElse("anonymous")));
+							audit.record(HttpAuditEvents.event(request, 403, "Access denied"));
 							OperationOutcomeResponses.write(response, 403, IssueType.FORBIDDEN, "Access denied");
 						}))
 				.build();
