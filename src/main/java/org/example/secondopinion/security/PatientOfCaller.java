@@ -2,6 +2,7 @@ package org.example.secondopinion.security;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.hl7.fhir.r4.model.Patient;
 /**
  * The patient a {@code patient/} token is about: the Patient whose identifier its {@code fhirUser}
  * claim names ({@code system|value}). No match, or more than one, is no patient: the token then
- * reaches nothing.
+ * reaches nothing. Looked up once per request: search narrowing and authorization both ask.
  */
 public class PatientOfCaller {
 
@@ -21,8 +22,15 @@ public class PatientOfCaller {
 		this.daoRegistry = daoRegistry;
 	}
 
+	private static final String RESOLVED = PatientOfCaller.class.getName();
+
 	/** e.g. {@code Patient/123} */
-	public Optional<String> of(Caller caller) {
+	@SuppressWarnings("unchecked")
+	public Optional<String> of(Caller caller, RequestDetails request) {
+		return (Optional<String>) request.getUserData().computeIfAbsent(RESOLVED, key -> lookUp(caller));
+	}
+
+	private Optional<String> lookUp(Caller caller) {
 		if (caller.fhirUser() == null || !caller.fhirUser().contains("|")) {
 			return Optional.empty();
 		}

@@ -21,7 +21,7 @@ public class PatientSearchNarrowing extends SearchNarrowingInterceptor {
 	protected AuthorizedList buildAuthorizedList(RequestDetails request) {
 		return Caller.current()
 				.filter(Caller::hasPatientScopes)
-				.map(caller -> patients.of(caller)
+				.map(caller -> patients.of(caller, request)
 						.map(patient -> new AuthorizedList().addCompartment(patient))
 						// a patient token whose patient is unknown reaches nothing: narrowed to no patient at all
 						.orElseGet(() -> new AuthorizedList().addCompartment("Patient/unknown-patient")))

@@ -14,9 +14,9 @@ import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.IdType;
 import java.util.function.Function;
 import org.example.secondopinion.security.SmartScope.Permission;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Subscription;
@@ -52,7 +52,7 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 		IAuthRuleBuilder rules = new RuleBuilder();
 		rules.allow("capability statement").metadata();
 		Caller.current().ifPresent(caller -> {
-			Optional<String> patient = caller.hasPatientScopes() ? patients.of(caller) : Optional.empty();
+			Optional<String> patient = caller.hasPatientScopes() ? patients.of(caller, request) : Optional.empty();
 			caller.scopes().forEach(scope -> addRules(rules, scope, patient));
 			addOperationRules(rules, caller);
 			if (caller.scopes().stream().anyMatch(SmartScopeAuthorization::writes)) {
