@@ -14,6 +14,10 @@ import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.PrimitiveType;
+import ca.uhn.fhir.util.FhirTerser;
+import java.util.stream.Stream;
 
 /**
  * What a client may not set, whatever its scopes:
@@ -72,8 +76,14 @@ public class ProtectedElements {
 		if (!resource.getMeta().getSecurity().isEmpty()) {
 			throw refusal(resource.fhirType() + ".meta.security: security labels are set by the server, not by clients");
 		}
-		String json = fhirContext.newJsonParser().encodeResourceToString(resource);
-		if (json.contains(HapiExtensions.EXT_EXTERNALIZED_BINARY_ID)) {
+		// extensions of complex elements, and of primitives (where the binary storage puts its own)
+		FhirTerser terser = fhirContext.newTerser();
+		boolean claimsStoredBinary = Stream.concat(
+						terser.getAllPopulatedChildElementsOfType(resource, Extension.class).stream(),
+						terser.getAllPopulatedChildElementsOfType(resource, PrimitiveType.class).stream()
+								.flatMap(primitive -> primitive.getExtension().stream()))
+				.anyMatch(extension -> HapiExtensions.EXT_EXTERNALIZED_BINARY_ID.equals(extension.getUrl()));
+		if (claimsStoredBinary) {
 			throw refusal(resource.fhirType() + ": the extension " + HapiExtensions.EXT_EXTERNALIZED_BINARY_ID
 					+ " is internal to the server's binary storage; send the content or a url instead");
 		}
