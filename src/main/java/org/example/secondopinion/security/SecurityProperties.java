@@ -32,6 +32,16 @@ public record SecurityProperties(
 		@DefaultValue List<String> allowedOrigins,
 		@DefaultValue DevelopmentAuthorizationServer developmentAuthorizationServer) {
 
+	/** Whether tokens come from the development authorization server (no identity provider's issuer is set). */
+	public boolean usesDevelopmentAuthorizationServer() {
+		return issuer.isBlank();
+	}
+
+	/** The token endpoint clients are told of; {@code origin} is this server's, e.g. {@code http://localhost:8080}. */
+	public String publishedTokenEndpoint(String origin) {
+		return usesDevelopmentAuthorizationServer() ? origin + "/oauth2/token" : tokenEndpoint;
+	}
+
 	/**
 	 * @param enabled             run the development authorization server (on by default, so the README's
 	 *                            first steps work; switch it off where a real identity provider is used)

@@ -31,9 +31,7 @@ public class SmartCapabilities {
 		if (!(generated instanceof CapabilityStatement capabilities) || request == null) {
 			return;
 		}
-		String tokenEndpoint = properties.tokenEndpoint().isBlank()
-				? request.getFhirServerBase().replaceFirst("/fhir/?$", "") + "/oauth2/token"
-				: properties.tokenEndpoint();
+		String tokenEndpoint = properties.publishedTokenEndpoint(request.getFhirServerBase().replaceFirst("/fhir/?$", ""));
 		CapabilityStatementRestSecurityComponent security = capabilities.getRestFirstRep().getSecurity();
 		security.setCors(!properties.allowedOrigins().isEmpty());
 		security.getService().clear();

@@ -41,12 +41,12 @@ public class SmartConfigurationEndpoint extends OncePerRequestFilter {
 	}
 
 	private Map<String, Object> configuration(HttpServletRequest request) {
-		boolean development = properties.issuer().isBlank();
+		boolean development = properties.usesDevelopmentAuthorizationServer();
 		String origin = ServletUriComponentsBuilder.fromContextPath(request).replacePath(null).build().toUriString();
 		Map<String, Object> configuration = new LinkedHashMap<>();
 		configuration.put("issuer", development ? origin : properties.issuer());
 		configuration.put("jwks_uri", development ? origin + "/oauth2/jwks" : properties.jwkSetUri());
-		configuration.put("token_endpoint", development ? origin + "/oauth2/token" : properties.tokenEndpoint());
+		configuration.put("token_endpoint", properties.publishedTokenEndpoint(origin));
 		configuration.put("grant_types_supported", List.of("client_credentials"));
 		configuration.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt", "client_secret_basic"));
 		configuration.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
