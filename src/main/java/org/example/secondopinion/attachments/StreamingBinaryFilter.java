@@ -87,11 +87,12 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 
 	/**
 	 * This path bypasses HAPI's REST layer and so its authorization interceptor: the caller's SMART
-	 * scopes are checked here. Without a caller, authentication is switched off for development
-	 * (Spring Security lets no unauthenticated request reach this filter otherwise).
+	 * scopes are checked here. A streamed file's patient is not known here, so {@code patient/} scopes
+	 * do not count. Without a caller, authentication is switched off for development (Spring Security
+	 * lets no unauthenticated request reach this filter otherwise).
 	 */
 	private boolean permitted(Permission permission, HttpServletRequest request, HttpServletResponse response) throws IOException {
-		boolean permitted = Caller.current().map(caller -> caller.may("Binary", permission)).orElse(true);
+		boolean permitted = Caller.current().map(caller -> caller.mayOnAnyPatient("Binary", permission)).orElse(true);
 		if (!permitted) {
 			audit.record(HttpAuditEvents.event(request, 403, "no scope allows this on Binary"));
 			OperationOutcomeResponses.write(response, 403, OperationOutcome.IssueType.FORBIDDEN,

@@ -59,6 +59,15 @@ public record Caller(String clientId, Role role, List<SmartScope> scopes, String
 		return scopes.stream().anyMatch(scope -> scope.context() == SmartScope.Context.PATIENT);
 	}
 
+	/**
+	 * Whether a {@code system/} or {@code user/} scope allows this on any resource of the type: where the
+	 * patient a resource belongs to cannot be checked, a {@code patient/} scope allows nothing.
+	 */
+	public boolean mayOnAnyPatient(String resourceType, SmartScope.Permission permission) {
+		return scopes.stream().filter(scope -> scope.context() != SmartScope.Context.PATIENT)
+				.anyMatch(scope -> scope.allows(resourceType, permission));
+	}
+
 	public boolean may(String resourceType, SmartScope.Permission permission) {
 		return scopes.stream().anyMatch(scope -> scope.allows(resourceType, permission));
 	}
