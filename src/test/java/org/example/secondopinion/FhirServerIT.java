@@ -51,13 +51,13 @@ public abstract class FhirServerIT {
 		TestDatabase.inUseBy(server);
 	}
 
-	/** On PostgreSQL when the tests run with -Dit.database=postgresql: the postgresql profile's settings. */
 	/** The test harness's own client at the development authorization server, with its key made for this run. */
 	@DynamicPropertySource
 	static void harnessClient(DynamicPropertyRegistry registry) {
 		String client = "second-opinion.security.development-authorization-server.extra-clients[0].";
 		registry.add(client + "client-id", () -> TestTokens.HARNESS_CLIENT);
 		registry.add(client + "role", () -> "ehr");
+		registry.add(client + "organization", () -> TestTokens.HARNESS_ORGANIZATION);
 		registry.add(client + "scopes[0]", () -> TestTokens.HARNESS_SCOPES);
 		registry.add(client + "jwks", TestTokens::harnessJwks);
 	}
@@ -111,6 +111,22 @@ public abstract class FhirServerIT {
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build();
 		return send(request);
+	}
+
+	/**
+	 * Sends a request to the FHIR endpoint with the given token instead of the harness's, e.g.
+	 * {@code as(token, "GET", "/Patient/1", null)}; a body is sent as FHIR JSON.
+	 */
+	protected HttpResponse<String> as(String token, String method, String path, String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path.replace("|", "%7C")))
+				.timeout(Duration.ofMinutes(2))
+				.header("Authorization", "Bearer " + token)
+				.header("Accept", "application/fhir+json");
+		if (body != null) {
+			request.header("Content-Type", "application/fhir+json");
+		}
+		return send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+				: HttpRequest.BodyPublishers.ofString(body)).build());
 	}
 
 	protected HttpResponse<String> send(HttpRequest request) {

@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.binary.interceptor.BinaryStorageInterceptor;
 import ca.uhn.fhir.jpa.binstore.FilesystemBinaryStorageSvcImpl;
 import java.nio.file.Path;
 import org.example.secondopinion.config.FhirServerExtension;
+import org.example.secondopinion.security.CaseAccess;
 import org.example.secondopinion.config.RestfulServerConfig;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -42,9 +43,9 @@ public class AttachmentConfig {
 
 	@Bean
 	public FilterRegistrationBean<StreamingBinaryFilter> streamingBinaryFilter(LargeBinaryStore store, FhirContext fhirContext,
-			org.example.secondopinion.audit.AuditTrail audit) {
+			org.example.secondopinion.audit.AuditTrail audit, CaseAccess caseAccess) {
 		FilterRegistrationBean<StreamingBinaryFilter> registration =
-				new FilterRegistrationBean<>(new StreamingBinaryFilter(store, fhirContext, RestfulServerConfig.FHIR_PATH, audit));
+				new FilterRegistrationBean<>(new StreamingBinaryFilter(store, fhirContext, RestfulServerConfig.FHIR_PATH, audit, caseAccess));
 		registration.addUrlPatterns(RestfulServerConfig.FHIR_PATH + "/Binary", RestfulServerConfig.FHIR_PATH + "/Binary/*");
 		return registration;
 	}

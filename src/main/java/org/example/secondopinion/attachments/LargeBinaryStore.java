@@ -4,6 +4,8 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.binary.api.IBinaryStorageSvc;
 import ca.uhn.fhir.jpa.binary.api.StoredDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.util.Set;
+import org.example.secondopinion.security.OrganisationLabels;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.util.HapiExtensions;
@@ -37,10 +39,11 @@ public class LargeBinaryStore {
 	}
 
 	/**
-	 * Stores the content and then its Binary. If reading the content fails (the client went away), or
+	 * Stores the content and then its Binary, labelled with the organisations it belongs to. If reading the content fails (the client went away), or
 	 * its hash differs from {@code expectedSha1Base64}, what was written is removed and nothing is stored.
 	 */
-	public StoredUpload store(String contentType, InputStream content, Optional<String> expectedSha1Base64) throws IOException {
+	public StoredUpload store(String contentType, InputStream content, Optional<String> expectedSha1Base64,
+			Set<String> organisations) throws IOException {
 		IdType id = new IdType("Binary", "so-" + UUID.randomUUID());
 		String blobId = storage.newBinaryContentId();
 		MessageDigest sha1 = sha1();
@@ -59,6 +62,7 @@ public class LargeBinaryStore {
 		Binary binary = new Binary();
 		binary.setId(id);
 		binary.setContentType(contentType);
+		OrganisationLabels.set(binary, organisations);
 		binary.getDataElement().addExtension(HapiExtensions.EXT_EXTERNALIZED_BINARY_ID, new StringType(blobId));
 		try {
 			daoRegistry.getResourceDao(Binary.class).update(binary, new SystemRequestDetails());
@@ -86,14 +90,19 @@ public class LargeBinaryStore {
 		try {
 			StoredDetails details = storage.fetchBinaryContentDetails(id, blob);
 			return details == null ? Optional.empty()
-					: Optional.of(new StoredFile(binary.getContentType(), details.getBytes(), out -> storage.writeBinaryContent(id, blob, out)));
+					: Optional.of(new StoredFile(binary, details.getBytes(), out -> storage.writeBinaryContent(id, blob, out)));
 		} catch (IOException e) {
 			return Optional.empty();
 		}
 	}
 
 	/** A stored file, ready to be written to a response. */
-	public record StoredFile(String contentType, long size, Writer writer) {}
+	public record StoredFile(Binary binary, long size, Writer writer) {
+
+		public String contentType() {
+			return binary.getContentType();
+		}
+	}
 
 	@FunctionalInterface
 	public interface Writer {

@@ -9,15 +9,18 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.example.secondopinion.audit.AuditTrail;
 import org.example.secondopinion.audit.HttpAuditEvents;
+import org.example.secondopinion.security.CaseAccess;
 import org.example.secondopinion.security.Caller;
 import org.example.secondopinion.security.OperationOutcomeResponses;
 import org.example.secondopinion.security.SmartScope.Permission;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
@@ -52,12 +55,15 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 	private final FhirContext fhirContext;
 	private final String fhirPath;
 	private final AuditTrail audit;
+	private final CaseAccess caseAccess;
 
-	public StreamingBinaryFilter(LargeBinaryStore store, FhirContext fhirContext, String fhirPath, AuditTrail audit) {
+	public StreamingBinaryFilter(LargeBinaryStore store, FhirContext fhirContext, String fhirPath, AuditTrail audit,
+			CaseAccess caseAccess) {
 		this.store = store;
 		this.fhirContext = fhirContext;
 		this.fhirPath = fhirPath;
 		this.audit = audit;
+		this.caseAccess = caseAccess;
 	}
 
 	@Override
@@ -65,7 +71,7 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String path = request.getRequestURI().substring(request.getContextPath().length());
 		if (isRawUpload(request, fhirPath)) {
-			if (permitted(Permission.CREATE, request, response)) {
+			if (permitted(Permission.CREATE, null, request, response)) {
 				upload(request, response);
 				audited(request, response, "streamed upload");
 			}
@@ -75,7 +81,7 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 		if ("GET".equals(request.getMethod()) && path.startsWith(fhirPath) && read.matches() && !wantsFhir(request)) {
 			Optional<LargeBinaryStore.StoredFile> file = store.file(read.group(1));
 			if (file.isPresent()) {
-				if (permitted(Permission.READ, request, response)) {
+				if (permitted(Permission.READ, file.get().binary(), request, response)) {
 					download(file.get(), response);
 					audited(request, response, "streamed download");
 				}
@@ -89,16 +95,25 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 	 * This path bypasses HAPI's REST layer and so its authorization interceptor: the caller's SMART
 	 * scopes are checked here. A streamed file's patient is not known here, so {@code patient/} scopes
 	 * do not count. Without a caller, authentication is switched off for development (Spring Security
-	 * lets no unauthenticated request reach this filter otherwise).
+	 * lets no unauthenticated request reach this filter otherwise). A stored file is downloaded only by
+	 * a caller who may reach its case ({@link CaseAccess}).
 	 */
-	private boolean permitted(Permission permission, HttpServletRequest request, HttpServletResponse response) throws IOException {
-		boolean permitted = Caller.current().map(caller -> caller.mayOnAnyPatient("Binary", permission)).orElse(true);
-		if (!permitted) {
-			audit.record(HttpAuditEvents.event(request, 403, "no scope allows this on Binary"));
-			OperationOutcomeResponses.write(response, 403, OperationOutcome.IssueType.FORBIDDEN,
-					"Access denied: the token's scopes do not allow this on Binary");
+	private boolean permitted(Permission permission, Binary stored, HttpServletRequest request, HttpServletResponse response)
+			throws IOException {
+		Optional<Caller> caller = Caller.current();
+		if (caller.isPresent() && !caller.get().mayOnAnyPatient("Binary", permission)) {
+			return refused(request, response, "the token's scopes do not allow this on Binary");
 		}
-		return permitted;
+		if (caller.isPresent() && stored != null && !caseAccess.mayReach(caller.get(), stored)) {
+			return refused(request, response, "Binary/" + stored.getIdElement().getIdPart() + " is not among the cases you may reach");
+		}
+		return true;
+	}
+
+	private boolean refused(HttpServletRequest request, HttpServletResponse response, String reason) throws IOException {
+		audit.record(HttpAuditEvents.event(request, 403, reason));
+		OperationOutcomeResponses.write(response, 403, OperationOutcome.IssueType.FORBIDDEN, "Access denied: " + reason);
+		return false;
 	}
 
 	/** HAPI's audit interceptor does not see this path: the upload or download is audited here. */
@@ -109,7 +124,10 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 	private void upload(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String contentType = request.getContentType() == null ? "application/octet-stream" : request.getContentType();
 		try {
-			StoredUpload stored = store.store(contentType, request.getInputStream(), expectedSha1(request));
+			// the uploading EHR's organisation owns the file; a file uploaded by anyone else carries no
+			// organisation and reaches only callers not confined to some cases (coordinators)
+			Set<String> owners = Caller.current().map(Caller::organization).map(Set::of).orElse(Set.of());
+			StoredUpload stored = store.store(contentType, request.getInputStream(), expectedSha1(request), owners);
 			Parameters answer = new Parameters();
 			answer.addParameter().setName("binary").setValue(new Reference("Binary/" + stored.binaryId()));
 			Attachment attachment = new Attachment().setContentType(stored.contentType()).setUrl("Binary/" + stored.binaryId());

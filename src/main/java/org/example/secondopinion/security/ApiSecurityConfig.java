@@ -1,6 +1,8 @@
 package org.example.secondopinion.security;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -165,15 +167,27 @@ public class ApiSecurityConfig {
 		return registration;
 	}
 
-	/** HAPI's authorization on every FHIR interaction, unless authentication is switched off for development. */
 	@Bean
-	public FhirServerExtension smartScopeAuthorization(SecurityProperties properties, DaoRegistry daoRegistry) {
+	public CaseAccess caseAccess(DaoRegistry daoRegistry, ca.uhn.fhir.context.FhirContext fhirContext) {
+		return new CaseAccess(daoRegistry, fhirContext);
+	}
+
+	/**
+	 * HAPI's authorization on every FHIR interaction, unless authentication is switched off for development.
+	 * The organisation labels are set in either case, so data stored in a development run keeps its owner.
+	 */
+	@Bean
+	public FhirServerExtension smartScopeAuthorization(SecurityProperties properties, DaoRegistry daoRegistry,
+			CaseAccess caseAccess, MatchUrlService matchUrls, IInterceptorService storageInterceptors) {
 		return server -> {
 			server.registerInterceptor(new ProtectedElements(server.getFhirContext()));
+			storageInterceptors.registerInterceptor(new CaseBoundary(caseAccess,
+					new ReferencedLabels(server.getFhirContext(), daoRegistry, matchUrls), server.getFhirContext()));
+			server.registerInterceptor(new CaseRequestChecks(caseAccess, daoRegistry));
 			if (!properties.developmentWithoutAuthentication()) {
 				PatientOfCaller patients = new PatientOfCaller(daoRegistry);
-				server.registerInterceptor(new PatientSearchNarrowing(patients));
-				server.registerInterceptor(new SmartScopeAuthorization(patients));
+				server.registerInterceptor(new CallerSearchNarrowing(patients, caseAccess));
+				server.registerInterceptor(new SmartScopeAuthorization(patients, caseAccess));
 				server.registerInterceptor(new SmartCapabilities(properties));
 			}
 		};

@@ -14,12 +14,14 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * the role it acts in and the organisation or person it acts for.
  *
  * <p>Claims: {@code client_id} (or {@code sub}), {@code scope} (space-separated or a list),
- * {@code second_opinion_role} and {@code fhirUser}. A hospital's own identity provider must add the
- * last two (README, "Connecting your identity provider").
+ * {@code second_opinion_role}, {@code fhirUser} and, for an EHR, {@code organization} (the referring
+ * organisation's identifier as {@code system|value}). A hospital's own identity provider must add the
+ * last three (README, "Connecting your identity provider").
  */
-public record Caller(String clientId, Role role, List<SmartScope> scopes, String fhirUser) {
+public record Caller(String clientId, Role role, List<SmartScope> scopes, String fhirUser, String organization) {
 
 	public static final String ROLE_CLAIM = "second_opinion_role";
+	public static final String ORGANIZATION_CLAIM = "organization";
 
 	public enum Role {
 		/** A referring hospital's EHR system (SMART Backend Services). */
@@ -46,7 +48,8 @@ public record Caller(String clientId, Role role, List<SmartScope> scopes, String
 	public static Caller of(Jwt token) {
 		String clientId = Optional.ofNullable(token.getClaimAsString("client_id")).orElse(token.getSubject());
 		Role role = Role.named(token.getClaims().get(ROLE_CLAIM)).orElse(Role.EHR);
-		return new Caller(clientId, role, scopes(token.getClaims().get("scope")), token.getClaimAsString("fhirUser"));
+		return new Caller(clientId, role, scopes(token.getClaims().get("scope")), token.getClaimAsString("fhirUser"),
+				token.getClaimAsString(ORGANIZATION_CLAIM));
 	}
 
 	private static List<SmartScope> scopes(Object claim) {

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * What a client may not set, whatever its scopes:
  * <ul>
- *   <li>security labels ({@code meta.security}): they are the server's to set, and access decisions may rest on them;
+ *   <li>security labels ({@code meta.security}): they are the server's to set, and access decisions rest on them
+ *       ({@link OrganisationLabels}, which are dropped from what a client sends and set again);
  *   <li>HAPI's internal binary-storage extension, which would point a resource at another resource's stored file;
  *   <li>a different patient on an update: a record filed under one patient is never moved to another.
  * </ul>
@@ -73,6 +74,9 @@ public class ProtectedElements {
 	}
 
 	private void refuseClientSetElements(IBaseResource resource) {
+		// A client that read a resource and sends it back unchanged sends our organisation label too: it is
+		// dropped, and the server sets it again. Any other label is refused.
+		resource.getMeta().getSecurity().removeIf(label -> OrganisationLabels.SYSTEM.equals(label.getSystem()));
 		if (!resource.getMeta().getSecurity().isEmpty()) {
 			throw refusal(resource.fhirType() + ".meta.security: security labels are set by the server, not by clients");
 		}

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderAppliesTo;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
@@ -41,10 +42,12 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 			"$reject", Permission.UPDATE);
 
 	private final PatientOfCaller patients;
+	private final CaseAccess caseAccess;
 
-	public SmartScopeAuthorization(PatientOfCaller patients) {
+	public SmartScopeAuthorization(PatientOfCaller patients, CaseAccess caseAccess) {
 		super(PolicyEnum.DENY);
 		this.patients = patients;
+		this.caseAccess = caseAccess;
 	}
 
 	@Override
@@ -53,7 +56,8 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 		rules.allow("capability statement").metadata();
 		Caller.current().ifPresent(caller -> {
 			Optional<String> patient = caller.hasPatientScopes() ? patients.of(caller, request) : Optional.empty();
-			caller.scopes().forEach(scope -> addRules(rules, scope, patient));
+			IAuthRuleTester reachable = caseAccess.readTester(caller);
+			caller.scopes().forEach(scope -> addRules(rules, scope, patient, reachable));
 			addOperationRules(rules, caller);
 			if (caller.scopes().stream().anyMatch(SmartScopeAuthorization::writes)) {
 				rules.allow("transaction, each entry checked").transaction().withAnyOperation().andApplyNormalRules();
@@ -86,16 +90,17 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 
 	/**
 	 * {@code patient/} scopes reach only the resources in the compartment of the token's patient
-	 * ({@link PatientOfCaller}); without a known patient they reach nothing.
+	 * ({@link PatientOfCaller}); without a known patient they reach nothing. Other scopes read only what
+	 * {@link CaseAccess} lets the caller reach; what they write is checked by {@link CaseBoundary}.
 	 */
-	private static void addRules(IAuthRuleBuilder rules, SmartScope scope, Optional<String> patient) {
+	private static void addRules(IAuthRuleBuilder rules, SmartScope scope, Optional<String> patient, IAuthRuleTester reachable) {
 		if (scope.context() == SmartScope.Context.PATIENT) {
 			patient.ifPresent(id -> addPatientRules(rules, scope, new IdType(id)));
 			return;
 		}
 		String name = "scope " + scope;
 		if (scope.permissions().contains(Permission.READ) || scope.permissions().contains(Permission.SEARCH)) {
-			on(scope, rules.allow(name).read()).withAnyId();
+			on(scope, rules.allow(name).read()).withAnyId().withTester(reachable);
 		}
 		if (scope.permissions().contains(Permission.UPDATE)) {
 			if (!scope.permissions().contains(Permission.CREATE)) {

@@ -43,6 +43,8 @@ public final class TestTokens {
 
 	public static final String HARNESS_CLIENT = "test-harness";
 	public static final String HARNESS_SCOPES = "system/*.cruds";
+	/** The organisation the harness refers cases for, as an EHR of its own: it reaches only what it stored. */
+	public static final String HARNESS_ORGANIZATION = "https://second-opinion.example.org/fhir/id/organization|test-harness";
 
 	private static final RSAKey HARNESS_KEY = generate();
 	private static final Map<String, Token> CACHE = new ConcurrentHashMap<>();
@@ -145,6 +147,7 @@ public final class TestTokens {
 	/**
 	 * An access token as the development authorization server would sign it, with the claims a test
 	 * chooses: to make tokens that differ from a valid one in one respect only, or for a client of its own.
+	 * It acts for the harness's organisation, so it reaches what the harness stored.
 	 */
 	public static String signed(RSAKey key, String clientId, String audience, long validSeconds, String scope) {
 		try {
@@ -158,6 +161,7 @@ public final class TestTokens {
 					.notBeforeTime(Date.from(issued))
 					.expirationTime(Date.from(now.plusSeconds(validSeconds)))
 					.claim("scope", scope)
+					.claim("organization", HARNESS_ORGANIZATION)
 					.build();
 			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
 			jwt.sign(new RSASSASigner(key));

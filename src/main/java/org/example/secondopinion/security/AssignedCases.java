@@ -1,0 +1,150 @@
+package org.example.secondopinion.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceOrListParam;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+
+/**
+ * The cases assigned to an expert: the Tasks owned by the PractitionerRole that the token's
+ * {@code fhirUser} identifier names, the requests those Tasks fulfil and the patients of those requests.
+ * An expert reaches these and the records filed under these patients, nothing else of any case.
+ */
+public final class AssignedCases {
+
+	private final Set<String> tasks = new HashSet<>();
+	private final Set<String> requests = new HashSet<>();
+	private final Set<String> patients = new HashSet<>();
+	private final DaoRegistry daos;
+	private Set<String> binaries;
+
+	private AssignedCases(DaoRegistry daos) {
+		this.daos = daos;
+	}
+
+	/** Looks the expert's cases up; a {@code fhirUser} that names no PractitionerRole has none. */
+	static AssignedCases of(String fhirUser, DaoRegistry daos) {
+		AssignedCases cases = new AssignedCases(daos);
+		if (fhirUser == null || !fhirUser.contains("|")) {
+			return cases;
+		}
+		String[] identifier = fhirUser.split("\\|", 2);
+		for (IBaseResource role : search(daos, PractitionerRole.class,
+				SearchParameterMap.newSynchronous("identifier", new TokenParam(identifier[0], identifier[1])))) {
+			String owner = "PractitionerRole/" + role.getIdElement().getIdPart();
+			for (IBaseResource found : search(daos, Task.class, SearchParameterMap.newSynchronous("owner", new ReferenceParam(owner)))) {
+				Task task = (Task) found;
+				cases.tasks.add(relative(task.getIdElement()));
+				Stream.concat(Stream.of(task.getFocus()), task.getBasedOn().stream())
+						.map(Reference::getReferenceElement)
+						.filter(id -> "ServiceRequest".equals(id.getResourceType()))
+						.forEach(id -> cases.requests.add(relative(id)));
+			}
+		}
+		if (!cases.requests.isEmpty()) {
+			TokenOrListParam ids = new TokenOrListParam();
+			cases.requests.forEach(request -> ids.add(new TokenParam(new IdType(request).getIdPart())));
+			for (IBaseResource found : search(daos, ServiceRequest.class, idsSearch(ids))) {
+				cases.patients.add(relative(((ServiceRequest) found).getSubject().getReferenceElement()));
+			}
+		}
+		return cases;
+	}
+
+	/** e.g. {@code Patient/123}: for search narrowing. */
+	public Set<String> patients() {
+		return Set.copyOf(patients);
+	}
+
+	public Set<String> tasks() {
+		return Set.copyOf(tasks);
+	}
+
+	/**
+	 * Whether the resource belongs to one of the cases: the case's Task, request or patient, a resource
+	 * referring to the request, a record filed under the patient, or a stored file such a record points to.
+	 */
+	boolean covers(IBaseResource resource, FhirContext fhirContext) {
+		String id = resource.getIdElement().hasIdPart() ? relative(resource.getIdElement()) : "";
+		switch (resource.fhirType()) {
+			case "Patient":
+				return patients.contains(id);
+			case "ServiceRequest":
+				return requests.contains(id);
+			case "Binary":
+				return binaries().contains(id);
+			case "Task":
+				if (tasks.contains(id)) {
+					return true;
+				}
+				break;
+			default:
+				break;
+		}
+		var terser = fhirContext.newTerser();
+		boolean refersToRequest = terser.getAllResourceReferences(resource).stream()
+				.map(info -> info.getResourceReference().getReferenceElement())
+				.anyMatch(reference -> reference.hasIdPart() && requests.contains(relative(reference)));
+		return refersToRequest || terser.getCompartmentOwnersForResource("Patient", resource, Set.of()).stream()
+				.anyMatch(owner -> patients.contains(relative(owner)));
+	}
+
+	/** The files the patients' records point to ({@code Binary/...} attachment urls); looked up when first needed. */
+	private Set<String> binaries() {
+		if (binaries == null) {
+			binaries = new HashSet<>();
+			if (!patients.isEmpty()) {
+				ReferenceOrListParam subjects = new ReferenceOrListParam();
+				patients.forEach(patient -> subjects.add(new ReferenceParam(patient)));
+				for (IBaseResource found : search(daos, DocumentReference.class, patientsSearch(subjects))) {
+					for (var content : ((DocumentReference) found).getContent()) {
+						String url = content.getAttachment().getUrl();
+						int at = url == null ? -1 : url.lastIndexOf("Binary/");
+						if (at >= 0) {
+							binaries.add(url.substring(at).replaceAll("/_history/.*$", ""));
+						}
+					}
+				}
+			}
+		}
+		return binaries;
+	}
+
+	private static SearchParameterMap idsSearch(TokenOrListParam ids) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous();
+		search.add("_id", ids);
+		return search;
+	}
+
+	private static SearchParameterMap patientsSearch(ReferenceOrListParam subjects) {
+		SearchParameterMap search = SearchParameterMap.newSynchronous();
+		search.add("patient", subjects);
+		return search;
+	}
+
+	private static List<IBaseResource> search(DaoRegistry daos, Class<? extends IBaseResource> type, SearchParameterMap search) {
+		var result = daos.getResourceDao(type).search(search, new SystemRequestDetails());
+		Integer size = result.size();
+		return result.getResources(0, size == null ? Integer.MAX_VALUE : size);
+	}
+
+	private static String relative(IIdType id) {
+		return id.toUnqualifiedVersionless().getValue();
+	}
+}
