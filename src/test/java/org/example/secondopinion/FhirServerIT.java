@@ -96,6 +96,13 @@ public abstract class FhirServerIT {
 		return client;
 	}
 
+	/** A FHIR client with a token of the test's choosing. */
+	protected IGenericClient clientWithToken(String token) {
+		IGenericClient client = anonymousClient();
+		client.registerInterceptor(new BearerTokenAuthInterceptor(token));
+		return client;
+	}
+
 	protected IGenericClient anonymousClient() {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
 		FHIR.getRestfulClientFactory().setSocketTimeout(120_000);

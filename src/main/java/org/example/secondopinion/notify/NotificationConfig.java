@@ -87,8 +87,9 @@ public class NotificationConfig {
 			DeliveryWorker worker,
 			FhirContext fhirContext,
 			Clock notificationClock,
-			IInterceptorService interceptorService) {
-		RestHookToOutbox interceptor = new RestHookToOutbox(outbox, worker, fhirContext, notificationClock);
+			IInterceptorService interceptorService,
+			org.example.secondopinion.security.SubscriberReach reach) {
+		RestHookToOutbox interceptor = new RestHookToOutbox(outbox, worker, fhirContext, notificationClock, reach::reaches);
 		// HAPI's delivery runs outside any REST request, so the hook goes on the storage-level broadcaster.
 		interceptorService.registerInterceptor(interceptor);
 		return interceptor;

@@ -8,6 +8,7 @@ import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
 import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
 import ca.uhn.fhir.util.JsonUtil;
 import java.time.Clock;
+import java.util.function.BiPredicate;
 import org.hl7.fhir.instance.model.api.IIdType;
 
 /**
@@ -28,18 +29,28 @@ public class RestHookToOutbox {
 	private final DeliveryWorker worker;
 	private final FhirContext fhirContext;
 	private final Clock clock;
+	private final BiPredicate<CanonicalSubscription, ResourceDeliveryMessage> subscriberMayKnow;
 
-	public RestHookToOutbox(DeliveryOutbox outbox, DeliveryWorker worker, FhirContext fhirContext, Clock clock) {
+	/**
+	 * @param subscriberMayKnow whether the subscriber may hear of the change at all (the security
+	 *                          boundary between organisations); a notification it may not is dropped
+	 */
+	public RestHookToOutbox(DeliveryOutbox outbox, DeliveryWorker worker, FhirContext fhirContext, Clock clock,
+			BiPredicate<CanonicalSubscription, ResourceDeliveryMessage> subscriberMayKnow) {
 		this.outbox = outbox;
 		this.worker = worker;
 		this.fhirContext = fhirContext;
 		this.clock = clock;
+		this.subscriberMayKnow = subscriberMayKnow;
 	}
 
 	@Hook(Pointcut.SUBSCRIPTION_BEFORE_REST_HOOK_DELIVERY)
 	public boolean queueInsteadOfSending(CanonicalSubscription subscription, ResourceDeliveryMessage message) {
 		if (DELIVERING.get()) {
 			return true;
+		}
+		if (!subscriberMayKnow.test(subscription, message)) {
+			return false;
 		}
 		IIdType subscriptionId = subscription.getIdElement(fhirContext).toUnqualifiedVersionless();
 		String event = subscription.isTopicSubscription() ? subscription.getTopic() : subscription.getCriteriaString();

@@ -168,6 +168,11 @@ public class ApiSecurityConfig {
 	}
 
 	@Bean
+	public SubscriberReach subscriberReach(DaoRegistry daoRegistry, ca.uhn.fhir.context.FhirContext fhirContext) {
+		return new SubscriberReach(daoRegistry, fhirContext);
+	}
+
+	@Bean
 	public CaseAccess caseAccess(DaoRegistry daoRegistry, ca.uhn.fhir.context.FhirContext fhirContext) {
 		return new CaseAccess(daoRegistry, fhirContext);
 	}

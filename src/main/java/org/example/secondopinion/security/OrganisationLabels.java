@@ -23,7 +23,9 @@ public final class OrganisationLabels {
 			"Organization", "Practitioner", "PractitionerRole", "Location", "HealthcareService", "Endpoint",
 			"StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap", "SearchParameter", "NamingSystem",
 			"CapabilityStatement", "OperationDefinition", "ImplementationGuide", "CompartmentDefinition",
-			"StructureMap", "Questionnaire");
+			"StructureMap", "Questionnaire",
+			// our R4 subscription topics are Basic resources; clients are given no scope to create Basic
+			"Basic", "SubscriptionTopic");
 
 	private OrganisationLabels() {
 	}

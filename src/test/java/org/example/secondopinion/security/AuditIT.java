@@ -71,7 +71,7 @@ class AuditIT extends FhirServerIT {
 		assertThat(refused.statusCode()).isEqualTo(401);
 
 		awaitTrailWritten();
-		Bundle found = client().search().byUrl("AuditEvent?altid=anonymous&entity-name=" + java.net.URLEncoder.encode("GET /fhir/Patient?name=" + marker, java.nio.charset.StandardCharsets.UTF_8))
+		Bundle found = coordinator().search().byUrl("AuditEvent?altid=anonymous&entity-name=" + java.net.URLEncoder.encode("GET /fhir/Patient?name=" + marker, java.nio.charset.StandardCharsets.UTF_8))
 				.returnBundle(Bundle.class).execute();
 		assertThat(found.getEntry()).hasSize(1);
 		AuditEvent event = (AuditEvent) found.getEntryFirstRep().getResource();
@@ -84,7 +84,7 @@ class AuditIT extends FhirServerIT {
 		// a create, so there is at least its AuditEvent
 		client().create().resource(new org.hl7.fhir.r4.model.Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Trail"))).execute();
 		awaitTrailWritten();
-		Bundle any = client().search().byUrl("AuditEvent?_count=1").returnBundle(Bundle.class).execute();
+		Bundle any = coordinator().search().byUrl("AuditEvent?_count=1").returnBundle(Bundle.class).execute();
 		String id = any.getEntryFirstRep().getResource().getIdElement().getIdPart();
 		String event = "{\"resourceType\":\"AuditEvent\",\"type\":{\"code\":\"rest\"},\"recorded\":\"2026-01-01T00:00:00Z\","
 				+ "\"agent\":[{\"requestor\":true}],\"source\":{\"observer\":{\"display\":\"me\"}}}";
@@ -94,7 +94,7 @@ class AuditIT extends FhirServerIT {
 		assertThat(call("DELETE", "/AuditEvent/" + id, null, null).statusCode()).isEqualTo(403);
 		assertThat(call("POST", "", null, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
 				+ "{\"method\":\"DELETE\",\"url\":\"AuditEvent/" + id + "\"}}]}").statusCode()).isEqualTo(403);
-		assertThat(call("GET", "/AuditEvent/" + id, null, null).statusCode()).isEqualTo(200);
+		assertThat(call("GET", "/AuditEvent/" + id, coordinatorToken(), null).statusCode()).isEqualTo(200);
 	}
 
 	private List<AuditEvent> auditEventsOf(String clientId, int expected) throws InterruptedException {
@@ -102,12 +102,12 @@ class AuditIT extends FhirServerIT {
 		List<AuditEvent> events;
 		do {
 			awaitTrailWritten();
-			Bundle found = client().search().byUrl("AuditEvent?altid=" + clientId + "&_count=100").returnBundle(Bundle.class).execute();
+			Bundle found = coordinator().search().byUrl("AuditEvent?altid=" + clientId + "&_count=100").returnBundle(Bundle.class).execute();
 			events = found.getEntry().stream().map(entry -> (AuditEvent) entry.getResource()).toList();
 		} while (events.size() < expected && Instant.now().isBefore(deadline));
 		Thread.sleep(500); // and none more comes
 		awaitTrailWritten();
-		return client().search().byUrl("AuditEvent?altid=" + clientId + "&_count=100").returnBundle(Bundle.class).execute()
+		return coordinator().search().byUrl("AuditEvent?altid=" + clientId + "&_count=100").returnBundle(Bundle.class).execute()
 				.getEntry().stream().map(entry -> (AuditEvent) entry.getResource()).toList();
 	}
 
@@ -121,6 +121,17 @@ class AuditIT extends FhirServerIT {
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** The audit trail is the coordinators' to read (an EHR reaches only its organisation's cases). */
+	private String coordinatorToken() {
+		HttpResponse<String> answer = TestTokens.requestTokenWithSecret(origin(), "coordinator", "dev-coordinator", "user/*.rs");
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+		return TestTokens.field(answer.body(), "access_token");
+	}
+
+	private ca.uhn.fhir.rest.client.api.IGenericClient coordinator() {
+		return clientWithToken(coordinatorToken());
 	}
 
 	/** @param token null: the harness's token; "": none */

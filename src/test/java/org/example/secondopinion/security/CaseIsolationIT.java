@@ -10,6 +10,8 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.example.secondopinion.FhirServerIT;
 import org.example.secondopinion.cases.SampleCase;
+import org.example.secondopinion.notify.NotificationReceiver;
+import org.example.secondopinion.notify.TestSubscriptions;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -28,7 +30,7 @@ class CaseIsolationIT extends FhirServerIT {
 
 	private static final String EHR_SCOPES = "system/Patient.cruds system/Practitioner.cruds system/PractitionerRole.cruds "
 			+ "system/Organization.cruds system/Condition.cruds system/DocumentReference.cruds system/Binary.cr "
-			+ "system/ServiceRequest.cruds system/Task.cruds system/Communication.cruds system/DiagnosticReport.rs";
+			+ "system/ServiceRequest.cruds system/Task.cruds system/Communication.cruds system/DiagnosticReport.rs system/Subscription.cruds";
 	private static final String EXPERT_SCOPES = "user/ServiceRequest.rs user/Task.rus user/Patient.rs user/Condition.rs "
 			+ "user/DocumentReference.rs user/Binary.r user/Communication.crs user/DiagnosticReport.crus "
 			+ "user/Practitioner.rs user/PractitionerRole.rs user/Organization.rs";
@@ -39,6 +41,9 @@ class CaseIsolationIT extends FhirServerIT {
 			String record, String requester) {}
 
 	enum Expect { ALLOWED, REFUSED }
+
+	@org.springframework.beans.factory.annotation.Autowired
+	private ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry registry;
 
 	private static Case caseA;
 	private static Case caseB;
@@ -117,6 +122,42 @@ class CaseIsolationIT extends FhirServerIT {
 			assertThat(answer.body()).as(ehr).contains("201 Created");
 		}
 		assertThat(stored("Patient", identifier)).isEqualTo(2);
+	}
+
+	@Test
+	void anEhrsSubscriptionHearsOnlyOfItsOwnCases() {
+		try (NotificationReceiver receiver = NotificationReceiver.start()) {
+			String ehrA = tokens.get("st-elsewhere-ehr");
+			HttpResponse<String> created = as(ehrA, "POST", "/Subscription", FHIR.newJsonParser().encodeResourceToString(
+					TestSubscriptions.criteria("DocumentReference?type=http://loinc.org|11526-1", receiver.url("/st-elsewhere"))));
+			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+			String subscription = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Subscription.class, created.body())
+					.getIdElement().toUnqualifiedVersionless().getValue();
+			TestSubscriptions.awaitRegistered(registry, subscription, java.time.Duration.ofSeconds(30), "subscription active");
+			assertThat(as(ehrA, "GET", "/" + subscription, null).statusCode()).isEqualTo(200);
+			assertThat(as(tokens.get("riverbend-ehr"), "GET", "/" + subscription, null).statusCode())
+					.as("another EHR's subscription").isEqualTo(403);
+
+			String other = "isolation-" + UUID.randomUUID();
+			String own = "isolation-" + UUID.randomUUID();
+			assertThat(as(tokens.get("riverbend-ehr"), "POST", "", transaction(record(other, caseB.patient(), caseB.request(),
+					caseB.requester()))).statusCode()).isEqualTo(200);
+			assertThat(as(ehrA, "POST", "", transaction(record(own, caseA.patient(), caseA.request(), caseA.requester())))
+					.statusCode()).isEqualTo(200);
+
+			// HAPI puts a full resource to the endpoint + /DocumentReference/[id]
+			String path = "/st-elsewhere/" + documentId(ehrA, own);
+			receiver.awaitReceived(path, received -> !received.isEmpty(), java.time.Duration.ofSeconds(30));
+			NotificationReceiver.pause(java.time.Duration.ofSeconds(2));
+			assertThat(receiver.received(path)).allMatch(r -> r.body().contains(own));
+			assertThat(receiver.received("/st-elsewhere/" + documentId(tokens.get("riverbend-ehr"), other)))
+					.as("Riverbend's record").isEmpty();
+		}
+	}
+
+	private String documentId(String token, String identifier) {
+		return bundle(as(token, "GET", "/DocumentReference?identifier=https://isolation.example.org/id|" + identifier, null))
+				.getEntryFirstRep().getResource().getIdElement().toUnqualifiedVersionless().getValue();
 	}
 
 	/** Interaction → expected answer when the target is within the caller's reach: as its scopes allow. */

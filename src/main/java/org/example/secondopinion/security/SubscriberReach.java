@@ -1,0 +1,97 @@
+package org.example.secondopinion.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
+import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notifications obey the same boundary as reads: a Subscription an EHR created carries its organisation's
+ * label, and it is notified only of changes to that organisation's cases. (HAPI matches every
+ * subscription against every change; without this an EHR subscribed to "opinion issued" would hear of
+ * every hospital's opinions.) Subscriptions without a label, e.g. a coordinator's, hear of every case.
+ */
+public class SubscriberReach {
+
+	private static final Logger log = LoggerFactory.getLogger(SubscriberReach.class);
+
+	private final DaoRegistry daos;
+	private final FhirContext fhirContext;
+
+	public SubscriberReach(DaoRegistry daos, FhirContext fhirContext) {
+		this.daos = daos;
+		this.fhirContext = fhirContext;
+	}
+
+	/**
+	 * Asked when HAPI hands over a notification ({@code RestHookToOutbox}), once per notification: not on
+	 * the retries, which run on the delivery worker's thread.
+	 *
+	 * @return false to drop the notification
+	 */
+	public boolean reaches(CanonicalSubscription subscription, ResourceDeliveryMessage message) {
+		Set<String> subscriber = labelsOf(subscription.getIdElement(fhirContext));
+		if (subscriber.isEmpty()) {
+			return true;
+		}
+		List<IIdType> focuses = focusesOf(message);
+		boolean reachable = focuses.stream().allMatch(focus -> labelsOf(focus).stream().anyMatch(subscriber::contains));
+		if (!reachable) {
+			log.debug("Notification of {} not sent to {}: not among the subscriber's cases", focuses, subscription.getIdElement(fhirContext));
+		}
+		return reachable;
+	}
+
+	/**
+	 * What the notification is about: the changed resource of a criteria subscription; for a topic
+	 * subscription, the resources its notification bundle names (its event's focus, its entries). None
+	 * for a handshake or heartbeat.
+	 */
+	private List<IIdType> focusesOf(ResourceDeliveryMessage message) {
+		IBaseResource payload = message.getPayload(fhirContext);
+		if (!(payload instanceof Bundle bundle)) {
+			IIdType id = message.getPayloadId(fhirContext);
+			return id == null ? List.of() : List.of(id);
+		}
+		List<IIdType> focuses = new ArrayList<>();
+		for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+			if (entry.hasFullUrl() && !entry.getFullUrl().startsWith("urn:")) {
+				focuses.add(new IdType(entry.getFullUrl()));
+			}
+			if (entry.hasResource()) {
+				fhirContext.newTerser().getAllPopulatedChildElementsOfType(entry.getResource(), Reference.class)
+						.forEach(reference -> focuses.add(reference.getReferenceElement()));
+			}
+		}
+		return focuses.stream()
+				.filter(id -> id.hasResourceType() && id.hasIdPart() && OrganisationLabels.isLabelled(id.getResourceType()))
+				.toList();
+	}
+
+	private Set<String> labelsOf(IIdType id) {
+		if (id == null || !id.hasResourceType() || !id.hasIdPart()) {
+			return Set.of();
+		}
+		try {
+			// ids in messages may be absolute and versioned
+			IBaseResource resource = daos.getResourceDao(id.getResourceType())
+					.read(new IdType(id.getResourceType(), id.getIdPart()), new SystemRequestDetails(), true);
+			return OrganisationLabels.of(resource);
+		} catch (BaseServerResponseException e) {
+			log.debug("No labels for {}: {}", id, e.getMessage());
+			return Set.of();
+		}
+	}
+}
