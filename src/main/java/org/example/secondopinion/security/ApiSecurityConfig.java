@@ -178,18 +178,19 @@ public class ApiSecurityConfig {
 	}
 
 	/**
-	 * HAPI's authorization on every FHIR interaction, unless authentication is switched off for development.
-	 * The organisation labels are set in either case, so data stored in a development run keeps its owner.
+	 * HAPI's authorization on every FHIR interaction, and the boundary between organisations' cases, unless
+	 * authentication is switched off for development (then nothing is labelled: there is no organisation).
 	 */
 	@Bean
 	public FhirServerExtension smartScopeAuthorization(SecurityProperties properties, DaoRegistry daoRegistry,
 			CaseAccess caseAccess, MatchUrlService matchUrls, IInterceptorService storageInterceptors) {
 		return server -> {
 			server.registerInterceptor(new ProtectedElements(server.getFhirContext()));
-			storageInterceptors.registerInterceptor(new CaseBoundary(caseAccess,
-					new ReferencedLabels(server.getFhirContext(), daoRegistry, matchUrls), server.getFhirContext()));
-			server.registerInterceptor(new CaseRequestChecks(caseAccess, daoRegistry));
 			if (!properties.developmentWithoutAuthentication()) {
+				// storage-wide, so the server's own writes (e.g. the case's Task) are labelled too
+				storageInterceptors.registerInterceptor(new CaseBoundary(caseAccess,
+						new ReferencedLabels(server.getFhirContext(), daoRegistry, matchUrls), server.getFhirContext()));
+				server.registerInterceptor(new CaseRequestChecks(caseAccess, daoRegistry));
 				PatientOfCaller patients = new PatientOfCaller(daoRegistry);
 				server.registerInterceptor(new CallerSearchNarrowing(patients, caseAccess));
 				server.registerInterceptor(new SmartScopeAuthorization(patients, caseAccess));

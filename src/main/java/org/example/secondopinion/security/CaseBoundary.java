@@ -4,22 +4,17 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.rest.api.Constants;
-import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
-import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.IdType;
 
 /**
  * Keeps each caller inside its cases when it writes, and labels what is stored with the organisation it
@@ -111,8 +106,8 @@ public class CaseBoundary {
 	}
 
 	/**
-	 * Once its references are resolved: an EHR's resource refers only to its organisation's resources;
-	 * an expert's belongs to an assigned case.
+	 * Once its references are resolved: an EHR's resource refers only to its organisation's resources
+	 * (references and attachment urls); an expert's belongs to an assigned case.
 	 */
 	private void checkWritten(RequestDetails request, IBaseResource resource) {
 		externalCaller(request).filter(CaseAccess::isConfined).ifPresent(caller -> {
@@ -123,8 +118,14 @@ public class CaseBoundary {
 				}
 				return;
 			}
-			fhirContext.newTerser().getAllResourceReferences(resource).stream()
-					.map(info -> info.getResourceReference().getReferenceElement())
+			var terser = fhirContext.newTerser();
+			Stream.concat(
+							terser.getAllResourceReferences(resource).stream()
+									.map(info -> info.getResourceReference().getReferenceElement()),
+							// a record's file by url: another organisation's Binary is no more usable than its patient
+							terser.getAllPopulatedChildElementsOfType(resource, Attachment.class).stream()
+									.filter(attachment -> attachment.hasUrl() && attachment.getUrl().startsWith("Binary/"))
+									.map(attachment -> (IIdType) new IdType(attachment.getUrl())))
 					.filter(id -> id.hasResourceType() && id.hasIdPart() && !id.isAbsolute()
 							&& OrganisationLabels.isLabelled(id.getResourceType()))
 					.filter(id -> !referencedLabels.ofTarget(id, request).contains(caller.organization()))

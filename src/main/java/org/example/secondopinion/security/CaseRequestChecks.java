@@ -12,7 +12,6 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 
