@@ -79,12 +79,11 @@ public class CaseBoundary {
 			}
 		});
 		Set<String> labels = previous == null ? Set.of() : OrganisationLabels.of(previous);
-		if (labels.isEmpty() && caller.isPresent() && caller.get().role() == Caller.Role.EHR) {
-			labels = Set.of(caller.get().organization());
-		} else if (labels.isEmpty()) {
-			labels = referencedLabels.of(updated, request);
+		if (labels.isEmpty()) {
+			labelNewResource(request, updated); // a resource created by PUT, or one stored before it had labels
+		} else {
+			OrganisationLabels.set(updated, labels);
 		}
-		OrganisationLabels.set(updated, labels);
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)

@@ -15,6 +15,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.stream.Stream;
@@ -74,6 +76,15 @@ public class ProtectedElements {
 	}
 
 	private void refuseClientSetElements(IBaseResource resource) {
+		if (resource instanceof Parameters parameters) {
+			// $meta-add and $meta-delete carry a Meta: its security labels are the server's too
+			parameters.getParameter().stream().filter(parameter -> parameter.getValue() instanceof Meta)
+					.forEach(parameter -> {
+						if (!((Meta) parameter.getValue()).getSecurity().isEmpty()) {
+							throw refusal("meta.security: security labels are set by the server, not by clients");
+						}
+					});
+		}
 		// A client that read a resource and sends it back unchanged sends our organisation label too: it is
 		// dropped, and the server sets it again. Any other label is refused.
 		resource.getMeta().getSecurity().removeIf(label -> OrganisationLabels.SYSTEM.equals(label.getSystem()));

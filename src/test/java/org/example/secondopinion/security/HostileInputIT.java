@@ -99,6 +99,10 @@ class HostileInputIT extends FhirServerIT {
 		corpus.put("a client-set security label", Payload.post("/Patient", JSON,
 				"{\"resourceType\":\"Patient\",\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-Confidentiality\",\"code\":\"N\"}]}}",
 				Set.of(422)));
+		corpus.put("$meta-add of a security label", Payload.post("/Patient/hostile-a/$meta-add", JSON,
+				"{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"meta\",\"valueMeta\":{\"security\":[{\"system\":"
+						+ "\"https://second-opinion.example.org/fhir/CodeSystem/referring-organization\",\"code\":\"someone-else\"}]}}]}",
+				Set.of(404, 422)));
 		corpus.put("a client-set internal binary-storage extension", Payload.post("/Binary", JSON,
 				"{\"resourceType\":\"Binary\",\"contentType\":\"text/plain\",\"_data\":{\"extension\":[{\"url\":"
 						+ "\"http://hapifhir.io/fhir/StructureDefinition/externalized-binary-id\",\"valueString\":\"someone-elses-file\"}]}}",
