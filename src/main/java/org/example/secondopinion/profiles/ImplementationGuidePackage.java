@@ -38,11 +38,59 @@ public final class ImplementationGuidePackage {
 		this.resources = List.copyOf(resources);
 	}
 
-	/** Reads every conformance resource of the packaged guide and generates the profiles' snapshots. */
+	/** Where the build puts the snapshots it generated ({@link SnapshotPrecomputation}). */
+	static final String PRECOMPUTED = "fhir-profiles-snapshots/";
+
+	/**
+	 * Reads every conformance resource of the packaged guide, with the profiles' snapshots: those the
+	 * build generated when every profile is as it was then, else generated now (about 10 s on 2 cores).
+	 */
 	public static ImplementationGuidePackage load(FhirContext fhirContext) {
+		List<IBaseResource> resources = readResources(fhirContext);
+		if (!usePrecomputedSnapshots(fhirContext, resources)) {
+			generateSnapshots(fhirContext, resources);
+		}
+		return new ImplementationGuidePackage(resources);
+	}
+
+	/** The guide with every snapshot generated now. */
+	static ImplementationGuidePackage generated(FhirContext fhirContext) {
 		List<IBaseResource> resources = readResources(fhirContext);
 		generateSnapshots(fhirContext, resources);
 		return new ImplementationGuidePackage(resources);
+	}
+
+	static String precomputedName(StructureDefinition profile) {
+		return "StructureDefinition-" + profile.getIdElement().getIdPart() + ".json";
+	}
+
+	/**
+	 * Sets the precomputed snapshots if there is one for every profile and each was made from the profile
+	 * exactly as it is now (a profile edited since the build, e.g. in an IDE run, gets generated ones).
+	 */
+	static boolean usePrecomputedSnapshots(FhirContext fhirContext, List<IBaseResource> resources) {
+		List<StructureDefinition> profiles = resources.stream()
+				.filter(StructureDefinition.class::isInstance).map(StructureDefinition.class::cast).toList();
+		List<StructureDefinition> precomputed = new ArrayList<>();
+		for (StructureDefinition profile : profiles) {
+			Resource file = new PathMatchingResourcePatternResolver().getResource("classpath:" + PRECOMPUTED + precomputedName(profile));
+			if (!file.exists()) {
+				return false;
+			}
+			StructureDefinition withSnapshot = (StructureDefinition) parse(fhirContext, file);
+			StructureDefinition withoutSnapshot = withSnapshot.copy();
+			withoutSnapshot.setSnapshot(null);
+			StructureDefinition authored = profile.copy();
+			authored.setSnapshot(null);
+			if (!withoutSnapshot.equalsDeep(authored)) {
+				return false;
+			}
+			precomputed.add(withSnapshot);
+		}
+		for (int i = 0; i < profiles.size(); i++) {
+			profiles.get(i).setSnapshot(precomputed.get(i).getSnapshot());
+		}
+		return true;
 	}
 
 	public List<IBaseResource> resources() {
@@ -64,7 +112,7 @@ public final class ImplementationGuidePackage {
 				.toList();
 	}
 
-	private static List<IBaseResource> readResources(FhirContext fhirContext) {
+	static List<IBaseResource> readResources(FhirContext fhirContext) {
 		try {
 			Resource[] files = new PathMatchingResourcePatternResolver().getResources(LOCATION);
 			List<IBaseResource> resources = new ArrayList<>();
