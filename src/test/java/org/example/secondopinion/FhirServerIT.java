@@ -96,6 +96,16 @@ public abstract class FhirServerIT {
 		return client;
 	}
 
+	/** A FHIR client with the sample coordinator's token: sees every case, keeps the directory. */
+	protected IGenericClient coordinator() {
+		HttpResponse<String> answer = TestTokens.requestTokenWithSecret(origin(), "coordinator", "dev-coordinator",
+				"user/*.rs user/PractitionerRole.cru user/Practitioner.cru user/Organization.cru");
+		if (answer.statusCode() != 200) {
+			throw new IllegalStateException("No coordinator token: " + answer.body());
+		}
+		return clientWithToken(TestTokens.field(answer.body(), "access_token"));
+	}
+
 	/** A FHIR client with a token of the test's choosing. */
 	protected IGenericClient clientWithToken(String token) {
 		IGenericClient client = anonymousClient();

@@ -31,6 +31,7 @@ public final class AssignedCases {
 	private final Set<String> tasks = new HashSet<>();
 	private final Set<String> requests = new HashSet<>();
 	private final Set<String> patients = new HashSet<>();
+	private final Set<String> organisations = new HashSet<>();
 	private final DaoRegistry daos;
 	private Set<String> binaries;
 
@@ -53,7 +54,7 @@ public final class AssignedCases {
 				cases.tasks.add(relative(task.getIdElement()));
 				Stream.concat(Stream.of(task.getFocus()), task.getBasedOn().stream())
 						.map(Reference::getReferenceElement)
-						.filter(id -> "ServiceRequest".equals(id.getResourceType()))
+						.filter(id -> "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart())
 						.forEach(id -> cases.requests.add(relative(id)));
 			}
 		}
@@ -61,7 +62,11 @@ public final class AssignedCases {
 			TokenOrListParam ids = new TokenOrListParam();
 			cases.requests.forEach(request -> ids.add(new TokenParam(new IdType(request).getIdPart())));
 			for (IBaseResource found : search(daos, ServiceRequest.class, idsSearch(ids))) {
-				cases.patients.add(relative(((ServiceRequest) found).getSubject().getReferenceElement()));
+				IIdType subject = ((ServiceRequest) found).getSubject().getReferenceElement();
+				if (subject.hasIdPart()) {
+					cases.patients.add(relative(subject));
+				}
+				cases.organisations.addAll(OrganisationLabels.of(found));
 			}
 		}
 		return cases;
@@ -74,6 +79,21 @@ public final class AssignedCases {
 
 	public Set<String> tasks() {
 		return Set.copyOf(tasks);
+	}
+
+	/** The organisations that referred the cases. */
+	Set<String> organisations() {
+		return Set.copyOf(organisations);
+	}
+
+	/**
+	 * The stored file an attachment url names ({@code Binary/123}, relative or absolute, with or without a
+	 * version), if it names one of ours.
+	 */
+	static java.util.Optional<String> binaryIn(String url) {
+		int at = url == null ? -1 : url.lastIndexOf("Binary/");
+		return at < 0 ? java.util.Optional.empty()
+				: java.util.Optional.of(url.substring(at).replaceAll("/_history/.*$", ""));
 	}
 
 	/**
@@ -114,11 +134,7 @@ public final class AssignedCases {
 				patients.forEach(patient -> subjects.add(new ReferenceParam(patient)));
 				for (IBaseResource found : search(daos, DocumentReference.class, patientsSearch(subjects))) {
 					for (var content : ((DocumentReference) found).getContent()) {
-						String url = content.getAttachment().getUrl();
-						int at = url == null ? -1 : url.lastIndexOf("Binary/");
-						if (at >= 0) {
-							binaries.add(url.substring(at).replaceAll("/_history/.*$", ""));
-						}
+						binaryIn(content.getAttachment().getUrl()).ifPresent(binaries::add);
 					}
 				}
 			}

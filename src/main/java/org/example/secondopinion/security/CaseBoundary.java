@@ -10,11 +10,11 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Task;
 
 /**
  * Keeps each caller inside its cases when it writes, and labels what is stored with the organisation it
@@ -68,14 +68,20 @@ public class CaseBoundary {
 
 	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = 100)
 	public void keepLabels(RequestDetails request, IBaseResource previous, IBaseResource updated) {
+		Optional<Caller> caller = externalCaller(request);
 		if (!OrganisationLabels.isLabelled(updated.fhirType())) {
+			caller.ifPresent(who -> refuseDirectoryChangeByEhr(who, updated));
 			return;
 		}
-		Optional<Caller> caller = externalCaller(request);
 		caller.ifPresent(who -> {
 			refuseOpinionByCoordinator(who, updated);
 			if (previous != null && !access.mayReach(who, previous, request)) {
 				throw outside(previous.getIdElement());
+			}
+			if (who.role() == Caller.Role.EXPERT && previous instanceof Task before && updated instanceof Task after
+					&& !sameCaseLinks(before, after)) {
+				throw new ForbiddenOperationException("Access denied: an expert may not change what a Task is for "
+						+ "or whom it is assigned to (focus, basedOn, for, owner)");
 			}
 		});
 		Set<String> labels = previous == null ? Set.of() : OrganisationLabels.of(previous);
@@ -88,10 +94,31 @@ public class CaseBoundary {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
 	public void deleteOnlyWithinCases(RequestDetails request, IBaseResource resource) {
-		externalCaller(request).filter(caller -> !access.mayReach(caller, resource, request))
-				.ifPresent(caller -> {
-					throw outside(resource.getIdElement());
-				});
+		externalCaller(request).ifPresent(caller -> {
+			refuseDirectoryChangeByEhr(caller, resource);
+			if (!access.mayReach(caller, resource, request)) {
+				throw outside(resource.getIdElement());
+			}
+		});
+	}
+
+	/**
+	 * The shared directory decides who sees which case (an expert is found by their PractitionerRole's
+	 * identifier): an EHR may add its referrers to it, but not change or delete what is there.
+	 */
+	private static void refuseDirectoryChangeByEhr(Caller caller, IBaseResource resource) {
+		if (caller.role() == Caller.Role.EHR && OrganisationLabels.isShared(resource.fhirType())) {
+			throw new ForbiddenOperationException("Access denied: the directory is kept by the centre; an EHR may add "
+					+ resource.fhirType() + " resources but not change or delete them");
+		}
+	}
+
+	private static boolean sameCaseLinks(Task before, Task after) {
+		return before.getFocus().equalsDeep(after.getFocus()) && before.getFor().equalsDeep(after.getFor())
+				&& before.getOwner().equalsDeep(after.getOwner())
+				&& before.getBasedOn().size() == after.getBasedOn().size()
+				&& java.util.stream.IntStream.range(0, before.getBasedOn().size())
+						.allMatch(i -> before.getBasedOn().get(i).equalsDeep(after.getBasedOn().get(i)));
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -111,27 +138,38 @@ public class CaseBoundary {
 	private void checkWritten(RequestDetails request, IBaseResource resource) {
 		externalCaller(request).filter(CaseAccess::isConfined).ifPresent(caller -> {
 			if (caller.role() == Caller.Role.EXPERT) {
-				if (OrganisationLabels.isLabelled(resource.fhirType()) && !access.mayReach(caller, resource, request)) {
+				// within an assigned case, and referring to nothing of another organisation's (which would then see it)
+				boolean withinCases = !OrganisationLabels.isLabelled(resource.fhirType())
+						|| (access.mayReach(caller, resource, request) && access.assignedCases(caller, request)
+								.organisations().containsAll(OrganisationLabels.of(resource)));
+				if (!withinCases) {
 					throw new ForbiddenOperationException("Access denied: " + resource.fhirType()
 							+ " is not part of a case assigned to you");
 				}
 				return;
 			}
 			var terser = fhirContext.newTerser();
-			Stream.concat(
-							terser.getAllResourceReferences(resource).stream()
-									.map(info -> info.getResourceReference().getReferenceElement()),
-							// a record's file by url: another organisation's Binary is no more usable than its patient
-							terser.getAllPopulatedChildElementsOfType(resource, Attachment.class).stream()
-									.filter(attachment -> attachment.hasUrl() && attachment.getUrl().startsWith("Binary/"))
-									.map(attachment -> (IIdType) new IdType(attachment.getUrl())))
+			terser.getAllResourceReferences(resource).stream()
+					.map(info -> info.getResourceReference().getReferenceElement())
 					.filter(id -> id.hasResourceType() && id.hasIdPart() && !id.isAbsolute()
 							&& OrganisationLabels.isLabelled(id.getResourceType()))
 					.filter(id -> !referencedLabels.ofTarget(id, request).contains(caller.organization()))
 					.findFirst()
 					.ifPresent(id -> {
-						throw new ForbiddenOperationException("Access denied: " + resource.fhirType() + " refers to "
-								+ id.toUnqualifiedVersionless().getValue() + ", which is not among your organisation's cases");
+						throw new ForbiddenOperationException("Access denied: " + resource.fhirType()
+								+ " refers to a resource that is not among your organisation's cases");
+					});
+			// a record's file by url (any url ending in Binary/[id], as experts' access reads them): another
+			// organisation's stored file is no more usable than its patient
+			terser.getAllPopulatedChildElementsOfType(resource, Attachment.class).stream()
+					.map(attachment -> AssignedCases.binaryIn(attachment.getUrl()))
+					.flatMap(Optional::stream)
+					.map(binary -> referencedLabels.ofTarget(new IdType(binary), request))
+					.filter(labels -> !labels.isEmpty() && !labels.contains(caller.organization()))
+					.findFirst()
+					.ifPresent(labels -> {
+						throw new ForbiddenOperationException("Access denied: " + resource.fhirType()
+								+ " points to a stored file that is not among your organisation's cases");
 					});
 		});
 	}

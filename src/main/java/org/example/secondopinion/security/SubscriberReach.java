@@ -8,11 +8,13 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +44,20 @@ public class SubscriberReach {
 	 * @return false to drop the notification
 	 */
 	public boolean reaches(CanonicalSubscription subscription, ResourceDeliveryMessage message) {
-		Set<String> subscriber = labelsOf(subscription.getIdElement(fhirContext));
+		Optional<Set<String>> labels = labelsOf(subscription.getIdElement(fhirContext));
+		if (labels.isEmpty()) {
+			return false; // the subscription cannot be read: better no notification than one to the wrong party
+		}
+		Set<String> subscriber = labels.get();
 		if (subscriber.isEmpty()) {
 			return true;
 		}
+		if (isEventWithoutFocus(message)) {
+			return false; // an event whose case cannot be told (e.g. "empty" content): it may be anyone's
+		}
 		List<IIdType> focuses = focusesOf(message);
-		boolean reachable = focuses.stream().allMatch(focus -> labelsOf(focus).stream().anyMatch(subscriber::contains));
+		boolean reachable = focuses.stream()
+				.allMatch(focus -> labelsOf(focus).orElse(Set.of()).stream().anyMatch(subscriber::contains));
 		if (!reachable) {
 			log.debug("Notification of {} not sent to {}: not among the subscriber's cases", focuses, subscription.getIdElement(fhirContext));
 		}
@@ -80,18 +90,34 @@ public class SubscriberReach {
 				.toList();
 	}
 
-	private Set<String> labelsOf(IIdType id) {
+	/**
+	 * A topic notification that reports an event (not a handshake or heartbeat) but names no resource of
+	 * a case.
+	 */
+	private boolean isEventWithoutFocus(ResourceDeliveryMessage message) {
+		if (!(message.getPayload(fhirContext) instanceof Bundle bundle) || !focusesOf(message).isEmpty()) {
+			return false;
+		}
+		return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+				.filter(Parameters.class::isInstance).map(Parameters.class::cast)
+				.flatMap(status -> status.getParameter().stream())
+				.anyMatch(parameter -> "type".equals(parameter.getName()) && parameter.getValue() != null
+						&& "event-notification".equals(parameter.getValue().primitiveValue()));
+	}
+
+	/** The resource's labels; empty if it cannot be read. */
+	private Optional<Set<String>> labelsOf(IIdType id) {
 		if (id == null || !id.hasResourceType() || !id.hasIdPart()) {
-			return Set.of();
+			return Optional.empty();
 		}
 		try {
 			// ids in messages may be absolute and versioned
 			IBaseResource resource = daos.getResourceDao(id.getResourceType())
 					.read(new IdType(id.getResourceType(), id.getIdPart()), new SystemRequestDetails(), true);
-			return OrganisationLabels.of(resource);
+			return Optional.of(OrganisationLabels.of(resource));
 		} catch (BaseServerResponseException e) {
 			log.debug("No labels for {}: {}", id, e.getMessage());
-			return Set.of();
+			return Optional.empty();
 		}
 	}
 }

@@ -130,9 +130,6 @@ class AuditIT extends FhirServerIT {
 		return TestTokens.field(answer.body(), "access_token");
 	}
 
-	private ca.uhn.fhir.rest.client.api.IGenericClient coordinator() {
-		return clientWithToken(coordinatorToken());
-	}
 
 	/** @param token null: the harness's token; "": none */
 	private HttpResponse<String> call(String method, String path, String token, String body) {

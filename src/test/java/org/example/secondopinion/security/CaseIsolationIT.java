@@ -110,6 +110,41 @@ class CaseIsolationIT extends FhirServerIT {
 	}
 
 	@Test
+	void anExpertCannotWidenTheirOwnCasesOrMixOrganisations() {
+		String expert = tokens.get("expert-lindqvist");
+		Task task = (Task) bundle(as(expert, "GET", "/Task?focus=" + caseA.request(), null)).getEntryFirstRep().getResource();
+		task.getMeta().getSecurity().clear();
+		task.addBasedOn(new org.hl7.fhir.r4.model.Reference(caseB.request()));
+		HttpResponse<String> repointed = as(expert, "PUT", "/Task/" + task.getIdElement().getIdPart(),
+				FHIR.newJsonParser().encodeResourceToString(task));
+		assertThat(repointed.statusCode()).as(repointed.body()).isEqualTo(403);
+		assertThat(as(expert, "GET", "/" + caseB.request(), null).statusCode()).isEqualTo(403);
+
+		String identifier = "isolation-" + UUID.randomUUID();
+		HttpResponse<String> mixed = as(expert, "POST", "",
+				transaction(written("Communication", identifier, caseB.patient(), caseA.request(), caseA.requester())));
+		assertThat(mixed.statusCode()).as(mixed.body()).isEqualTo(403);
+		assertThat(mixed.body()).doesNotContain(caseB.marker());
+		assertThat(stored("Communication", identifier)).isZero();
+	}
+
+	@Test
+	void anEhrAddsToTheDirectoryButCannotChangeIt() {
+		String ehr = tokens.get("st-elsewhere-ehr");
+		String roles = as(tokens.get("coordinator"), "GET",
+				"/PractitionerRole?identifier=https://second-opinion.example.org/fhir/id/expert|expert-osei", null).body();
+		org.hl7.fhir.r4.model.PractitionerRole role = (org.hl7.fhir.r4.model.PractitionerRole)
+				FHIR.newJsonParser().parseResource(Bundle.class, roles).getEntryFirstRep().getResource();
+		role.getIdentifierFirstRep().setValue("expert-lindqvist");
+		HttpResponse<String> changed = as(ehr, "PUT", "/PractitionerRole/" + role.getIdElement().getIdPart(),
+				FHIR.newJsonParser().encodeResourceToString(role));
+		assertThat(changed.statusCode()).as(changed.body()).isEqualTo(403);
+		assertThat(as(ehr, "DELETE", "/PractitionerRole/" + role.getIdElement().getIdPart(), null).statusCode()).isEqualTo(403);
+		assertThat(as(ehr, "POST", "/Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Referrer\"}]}")
+				.statusCode()).isEqualTo(201);
+	}
+
+	@Test
 	void twoHospitalsUsingTheSameIdentifierKeepTwoPatients() {
 		String identifier = "https://shared-mpi.example.org/id/patient|" + UUID.randomUUID();
 		String[] parts = identifier.split("\\|");
