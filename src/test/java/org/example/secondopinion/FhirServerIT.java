@@ -98,12 +98,17 @@ public abstract class FhirServerIT {
 
 	/** A FHIR client with the sample coordinator's token: sees every case, keeps the directory. */
 	protected IGenericClient coordinator() {
-		HttpResponse<String> answer = TestTokens.requestTokenWithSecret(origin(), "coordinator", "dev-coordinator",
-				"user/*.rs user/PractitionerRole.cru user/Practitioner.cru user/Organization.cru");
+		return clientWithToken(tokenWithSecret("coordinator", "dev-coordinator",
+				"user/*.rs user/PractitionerRole.cru user/Practitioner.cru user/Organization.cru"));
+	}
+
+	/** An access token of one of the development stand-ins with a client secret (experts, coordinator, patient). */
+	protected String tokenWithSecret(String clientId, String secret, String scopes) {
+		HttpResponse<String> answer = TestTokens.requestTokenWithSecret(origin(), clientId, secret, scopes);
 		if (answer.statusCode() != 200) {
-			throw new IllegalStateException("No coordinator token: " + answer.body());
+			throw new IllegalStateException("No token for " + clientId + ": " + answer.statusCode() + " " + answer.body());
 		}
-		return clientWithToken(TestTokens.field(answer.body(), "access_token"));
+		return TestTokens.field(answer.body(), "access_token");
 	}
 
 	/** A FHIR client with a token of the test's choosing. */

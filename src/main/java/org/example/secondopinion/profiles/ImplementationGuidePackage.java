@@ -72,8 +72,9 @@ public final class ImplementationGuidePackage {
 		List<StructureDefinition> profiles = resources.stream()
 				.filter(StructureDefinition.class::isInstance).map(StructureDefinition.class::cast).toList();
 		List<StructureDefinition> precomputed = new ArrayList<>();
+		PathMatchingResourcePatternResolver classpath = new PathMatchingResourcePatternResolver();
 		for (StructureDefinition profile : profiles) {
-			Resource file = new PathMatchingResourcePatternResolver().getResource("classpath:" + PRECOMPUTED + precomputedName(profile));
+			Resource file = classpath.getResource("classpath:" + PRECOMPUTED + precomputedName(profile));
 			if (!file.exists()) {
 				return false;
 			}

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -40,14 +41,14 @@ public final class AssignedCases {
 	}
 
 	/** Looks the expert's cases up; a {@code fhirUser} that names no PractitionerRole has none. */
-	static AssignedCases of(String fhirUser, DaoRegistry daos) {
+	static AssignedCases of(Caller expert, DaoRegistry daos) {
 		AssignedCases cases = new AssignedCases(daos);
-		if (fhirUser == null || !fhirUser.contains("|")) {
+		Optional<TokenParam> identifier = expert.fhirUserIdentifier();
+		if (identifier.isEmpty()) {
 			return cases;
 		}
-		String[] identifier = fhirUser.split("\\|", 2);
 		for (IBaseResource role : search(daos, PractitionerRole.class,
-				SearchParameterMap.newSynchronous("identifier", new TokenParam(identifier[0], identifier[1])))) {
+				SearchParameterMap.newSynchronous("identifier", identifier.get()))) {
 			String owner = "PractitionerRole/" + role.getIdElement().getIdPart();
 			for (IBaseResource found : search(daos, Task.class, SearchParameterMap.newSynchronous("owner", new ReferenceParam(owner)))) {
 				Task task = (Task) found;
@@ -90,10 +91,9 @@ public final class AssignedCases {
 	 * The stored file an attachment url names ({@code Binary/123}, relative or absolute, with or without a
 	 * version), if it names one of ours.
 	 */
-	static java.util.Optional<String> binaryIn(String url) {
+	static Optional<String> binaryIn(String url) {
 		int at = url == null ? -1 : url.lastIndexOf("Binary/");
-		return at < 0 ? java.util.Optional.empty()
-				: java.util.Optional.of(url.substring(at).replaceAll("/_history/.*$", ""));
+		return at < 0 ? Optional.empty() : Optional.of(url.substring(at).replaceAll("/_history/.*$", ""));
 	}
 
 	/**

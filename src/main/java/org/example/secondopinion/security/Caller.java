@@ -1,5 +1,6 @@
 package org.example.secondopinion.security;
 
+import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -56,6 +57,18 @@ public record Caller(String clientId, Role role, List<SmartScope> scopes, String
 		Collection<?> values = claim instanceof Collection<?> list ? list
 				: claim == null ? List.of() : Arrays.asList(claim.toString().split(" "));
 		return values.stream().map(Object::toString).map(SmartScope::parse).flatMap(Optional::stream).toList();
+	}
+
+	/**
+	 * The identifier the {@code fhirUser} claim names ({@code system|value}) as a search token: the Patient
+	 * of a patient token, the PractitionerRole of an expert.
+	 */
+	public Optional<TokenParam> fhirUserIdentifier() {
+		if (fhirUser == null || !fhirUser.contains("|")) {
+			return Optional.empty();
+		}
+		String[] identifier = fhirUser.split("\\|", 2);
+		return Optional.of(new TokenParam(identifier[0], identifier[1]));
 	}
 
 	public boolean hasPatientScopes() {

@@ -55,7 +55,7 @@ public class CaseAccess {
 	/** The expert's cases, looked up once per request. */
 	public AssignedCases assignedCases(Caller caller, RequestDetails request) {
 		return (AssignedCases) request.getUserData()
-				.computeIfAbsent(ASSIGNED_CASES, key -> AssignedCases.of(caller.fhirUser(), daos));
+				.computeIfAbsent(ASSIGNED_CASES, key -> AssignedCases.of(caller, daos));
 	}
 
 	/**

@@ -31,13 +31,12 @@ public class PatientOfCaller {
 	}
 
 	private Optional<String> lookUp(Caller caller) {
-		if (caller.fhirUser() == null || !caller.fhirUser().contains("|")) {
+		Optional<TokenParam> identifier = caller.fhirUserIdentifier();
+		if (identifier.isEmpty()) {
 			return Optional.empty();
 		}
-		String[] identifier = caller.fhirUser().split("\\|", 2);
 		List<String> ids = daoRegistry.getResourceDao(Patient.class)
-				.search(SearchParameterMap.newSynchronous("identifier", new TokenParam(identifier[0], identifier[1])),
-						new SystemRequestDetails())
+				.search(SearchParameterMap.newSynchronous("identifier", identifier.get()), new SystemRequestDetails())
 				.getResources(0, 2).stream()
 				.map(patient -> patient.getIdElement().toUnqualifiedVersionless().getValue())
 				.toList();

@@ -52,10 +52,10 @@ public class SubscriberReach {
 		if (subscriber.isEmpty()) {
 			return true;
 		}
-		if (isEventWithoutFocus(message)) {
+		List<IIdType> focuses = focusesOf(message);
+		if (focuses.isEmpty() && isEvent(message)) {
 			return false; // an event whose case cannot be told (e.g. "empty" content): it may be anyone's
 		}
-		List<IIdType> focuses = focusesOf(message);
 		boolean reachable = focuses.stream()
 				.allMatch(focus -> labelsOf(focus).orElse(Set.of()).stream().anyMatch(subscriber::contains));
 		if (!reachable) {
@@ -90,12 +90,9 @@ public class SubscriberReach {
 				.toList();
 	}
 
-	/**
-	 * A topic notification that reports an event (not a handshake or heartbeat) but names no resource of
-	 * a case.
-	 */
-	private boolean isEventWithoutFocus(ResourceDeliveryMessage message) {
-		if (!(message.getPayload(fhirContext) instanceof Bundle bundle) || !focusesOf(message).isEmpty()) {
+	/** Whether a topic notification reports an event, not a handshake or heartbeat. */
+	private boolean isEvent(ResourceDeliveryMessage message) {
+		if (!(message.getPayload(fhirContext) instanceof Bundle bundle)) {
 			return false;
 		}
 		return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)

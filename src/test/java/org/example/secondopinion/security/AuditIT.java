@@ -125,9 +125,7 @@ class AuditIT extends FhirServerIT {
 
 	/** The audit trail is the coordinators' to read (an EHR reaches only its organisation's cases). */
 	private String coordinatorToken() {
-		HttpResponse<String> answer = TestTokens.requestTokenWithSecret(origin(), "coordinator", "dev-coordinator", "user/*.rs");
-		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-		return TestTokens.field(answer.body(), "access_token");
+		return tokenWithSecret("coordinator", "dev-coordinator", "user/*.rs");
 	}
 
 

@@ -59,8 +59,8 @@ class CaseIsolationIT extends FhirServerIT {
 		tokens = Map.of(
 				"st-elsewhere-ehr", ehrToken("st-elsewhere-ehr"),
 				"riverbend-ehr", ehrToken("riverbend-ehr"),
-				"expert-lindqvist", secretToken("expert-lindqvist", "dev-expert-lindqvist", EXPERT_SCOPES),
-				"coordinator", secretToken("coordinator", "dev-coordinator", COORDINATOR_SCOPES));
+				"expert-lindqvist", tokenWithSecret("expert-lindqvist", "dev-expert-lindqvist", EXPERT_SCOPES),
+				"coordinator", tokenWithSecret("coordinator", "dev-coordinator", COORDINATOR_SCOPES));
 		caseA = submit(new SampleCase("st-elsewhere.example.org"), "02-sarcoma-request.json", "st-elsewhere-ehr");
 		caseB = submit(new SampleCase("riverbend-hospital.example.org"), "04-osteosarcoma-request.json", "riverbend-ehr");
 		assertThat(ownerOf(caseA)).as("case A's expert").isEqualTo("expert-lindqvist");
@@ -324,10 +324,9 @@ class CaseIsolationIT extends FhirServerIT {
 		ServiceRequest request = (ServiceRequest) bundle(as(coordinator, "GET", "/ServiceRequest?identifier=" + requestSystem + "|", null))
 				.getEntryFirstRep().getResource();
 		String patient = request.getSubject().getReference();
-		String patientIdentifier = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Patient.class,
-				as(coordinator, "GET", "/" + patient, null).body()).getIdentifierFirstRep().getSystem() + "|"
-				+ FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Patient.class,
-						as(coordinator, "GET", "/" + patient, null).body()).getIdentifierFirstRep().getValue();
+		org.hl7.fhir.r4.model.Identifier identifier = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Patient.class,
+				as(coordinator, "GET", "/" + patient, null).body()).getIdentifierFirstRep();
+		String patientIdentifier = identifier.getSystem() + "|" + identifier.getValue();
 		DocumentReference record = (DocumentReference) bundle(as(coordinator, "GET", "/DocumentReference?patient=" + patient, null))
 				.getEntryFirstRep().getResource();
 		String marker = requestSystem.substring("https://".length(), requestSystem.indexOf("/id/"));
@@ -352,11 +351,6 @@ class CaseIsolationIT extends FhirServerIT {
 		return TestTokens.field(answer.body(), "access_token");
 	}
 
-	private String secretToken(String client, String secret, String scopes) {
-		HttpResponse<String> answer = TestTokens.requestTokenWithSecret(origin(), client, secret, scopes);
-		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-		return TestTokens.field(answer.body(), "access_token");
-	}
 
 	private static Bundle bundle(HttpResponse<String> answer) {
 		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);

@@ -34,9 +34,7 @@ class PatientAccessIT extends FhirServerIT {
 		}
 		ownPatient = patient("https://st-elsewhere.example.org/id/patient|SEG-448213");
 		otherPatient = patient("https://riverbend-hospital.example.org/id/patient|RCH-90277");
-		HttpResponse<String> answer = TestTokens.requestTokenWithSecret(origin(), "patient-seg-448213", "dev-patient", SCOPES);
-		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-		token = TestTokens.field(answer.body(), "access_token");
+		token = tokenWithSecret("patient-seg-448213", "dev-patient", SCOPES);
 	}
 
 	@Test
