@@ -1,10 +1,13 @@
 package org.example.secondopinion.audit;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
+import jakarta.persistence.EntityManagerFactory;
 import org.example.secondopinion.config.FhirServerExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -17,8 +20,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class AuditConfig {
 
 	@Bean
-	public AuditTrail auditTrail(DaoRegistry daoRegistry, PlatformTransactionManager transactionManager) {
-		return new AuditTrail(daoRegistry, transactionManager);
+	public AuditTrail auditTrail(DaoRegistry daoRegistry, PlatformTransactionManager transactionManager,
+			EntityManagerFactory entityManagerFactory, IInterceptorService storageInterceptors) {
+		// registered storage-wide: the audit writer stores outside any REST request
+		storageInterceptors.registerInterceptor(new AuditEventsNotSubscribable());
+		return new AuditTrail(daoRegistry, transactionManager, SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
 	}
 
 	@Bean

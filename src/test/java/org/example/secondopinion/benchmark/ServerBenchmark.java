@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.example.secondopinion.GeneratedContent;
 import org.example.secondopinion.Http;
 import org.example.secondopinion.ServerProcess;
@@ -25,6 +27,7 @@ import org.example.secondopinion.TestDatabase;
 import org.example.secondopinion.cases.SampleCase;
 import org.example.secondopinion.notify.NotificationReceiver;
 import org.example.secondopinion.samples.SampleBundles;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Subscription;
@@ -52,12 +55,14 @@ public final class ServerBenchmark {
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 
 	/** What to run; every field has a default in {@link #parse}. */
-	public record Settings(int cases, int clients, String database, long attachmentBytes, int notificationCases, int repeats) {}
+	public record Settings(
+			int cases, int clients, String database, long attachmentBytes, int notificationCases, int repeats, int storedCases) {}
 
 	/** The figures, in milliseconds unless named otherwise. */
 	public record Report(
 			double startupSeconds, long rssAfterStartup, long rssAfterLoad,
 			double casesPerSecond, List<Double> submissions, List<Double> baselineCreates,
+			int storedCases, double plainCasesPerSecond, List<Double> plainSubmissions, int expertOpenCases,
 			List<Double> worklist, List<Double> caseBundle, List<Double> baselineReads,
 			double uploadMbPerSecond, double downloadMbPerSecond,
 			List<Double> notifications) {}
@@ -86,14 +91,23 @@ public final class ServerBenchmark {
 			long started = System.nanoTime();
 			submitCases(base, settings, submissions, tasks);
 			double casesPerSecond = settings.cases() / ((System.nanoTime() - started) / 1e9);
+
+			int plainCases = Math.max(0, settings.storedCases() - settings.cases() - 1);
+			List<Double> plainSubmissions = Collections.synchronizedList(new ArrayList<>());
+			List<String> plainTasks = Collections.synchronizedList(new ArrayList<>());
+			started = System.nanoTime();
+			submit(base, settings.clients(), plainCases, PlainCase::bundle, plainSubmissions, plainTasks::add);
+			double plainCasesPerSecond = plainCases / ((System.nanoTime() - started) / 1e9);
 			long rssAfterLoad = server.residentBytes();
 
 			String patient = new IdType(post(base, "/Patient", barePatient()).headers().firstValue("Location").orElseThrow())
 					.toUnqualifiedVersionless().getValue();
 			List<Double> baselineReads = repeat(settings.repeats(), () -> get(base, "/" + patient));
-			String expert = ownerOf(base, tasks.get(0));
-			List<Double> worklist = repeat(settings.repeats(), () ->
-					get(base, "/Task?owner=" + expert + "&status=accepted,in-progress,on-hold&_sort=due&_count=20"));
+			// the expert of the latest case: with the stored cases spread over the experts, one of the busiest
+			String expert = ownerOf(base, plainTasks.isEmpty() ? tasks.get(0) : plainTasks.get(plainTasks.size() - 1));
+			String openCases = "/Task?owner=" + expert + "&status=accepted,in-progress,on-hold";
+			int expertOpenCases = FHIR.newJsonParser().parseResource(Bundle.class, get(base, openCases + "&_summary=count").body()).getTotal();
+			List<Double> worklist = repeat(settings.repeats(), () -> get(base, openCases + "&_sort=due&_count=20"));
 			List<Double> caseBundle = new ArrayList<>();
 			for (int i = 0; i < settings.repeats(); i++) {
 				String request = focusOf(base, tasks.get((i * 7919) % tasks.size()));
@@ -103,7 +117,7 @@ public final class ServerBenchmark {
 			double[] attachment = attachment(base, settings.attachmentBytes());
 			List<Double> notifications = notificationLatency(base, settings.notificationCases());
 			return new Report(server.startup().toMillis() / 1000.0, rssAfterStartup, rssAfterLoad, casesPerSecond,
-					submissions, baselineCreates, worklist, caseBundle, baselineReads, attachment[0], attachment[1], notifications);
+					submissions, baselineCreates, settings.cases() + 1 + plainCases, plainCasesPerSecond, plainSubmissions, expertOpenCases, worklist, caseBundle, baselineReads, attachment[0], attachment[1], notifications);
 		}
 	}
 
@@ -120,19 +134,28 @@ public final class ServerBenchmark {
 	}
 
 	private static void submitCases(String base, Settings settings, List<Double> latencies, List<String> tasks) throws Exception {
-		ExecutorService clients = Executors.newFixedThreadPool(settings.clients());
+		SampleCase sample = new SampleCase("st-elsewhere.example.org");
+		submit(base, settings.clients(), settings.cases(), number -> sample.file("02-sarcoma-request.json"), latencies,
+				tasks::add);
+	}
+
+	/** Posts {@code count} case bundles with {@code clients} concurrent clients; each must answer 200. */
+	private static void submit(String base, int clients, int count, IntFunction<String> bundleNumbered, List<Double> latencies,
+			Consumer<String> taskOfEach) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
 		try {
 			List<Future<?>> done = new ArrayList<>();
-			for (int i = 0; i < settings.cases(); i++) {
-				String bundle = new SampleCase("st-elsewhere.example.org").file("02-sarcoma-request.json");
-				done.add(clients.submit(() -> {
+			for (int i = 0; i < count; i++) {
+				int number = i;
+				done.add(pool.submit(() -> {
+					String bundle = bundleNumbered.apply(number);
 					long start = System.nanoTime();
 					HttpResponse<String> response = post(base, "", bundle);
 					latencies.add((System.nanoTime() - start) / 1e6);
 					if (response.statusCode() != 200) {
 						throw new IllegalStateException("Submission failed: " + response.statusCode() + " " + response.body());
 					}
-					tasks.add(NotificationLatency.taskOf(response.body()));
+					taskOfEach.accept(NotificationLatency.taskOf(response.body()));
 					return null;
 				}));
 			}
@@ -140,7 +163,7 @@ public final class ServerBenchmark {
 				future.get();
 			}
 		} finally {
-			clients.shutdown();
+			pool.shutdown();
 		}
 	}
 
@@ -199,6 +222,13 @@ public final class ServerBenchmark {
 				report.rssAfterStartup() >> 20, report.rssAfterLoad() >> 20);
 		out.printf(Locale.ROOT, "cases per second                         %8.1f%n", report.casesPerSecond());
 		latency(out, "case submission", report.submissions(), report.baselineCreates(), "bare Patient create");
+		if (!report.plainSubmissions().isEmpty()) {
+			out.printf(Locale.ROOT, "plain R4 cases per second (load-cases)   %8.1f   (%d more cases, to %d stored)%n",
+					report.plainCasesPerSecond(), report.plainSubmissions().size(), report.storedCases());
+			latency(out, "plain R4 case submission", report.plainSubmissions(), report.baselineCreates(), "bare Patient create");
+		}
+		out.printf(Locale.ROOT, "cases stored for the searches below      %8d   (the expert's worklist holds %d)%n",
+				report.storedCases(), report.expertOpenCases());
 		latency(out, "expert worklist search", report.worklist(), report.baselineReads(), "Patient read");
 		latency(out, "$case", report.caseBundle(), report.baselineReads(), "Patient read");
 		out.printf(Locale.ROOT, "attachment upload / download             %8.0f / %.0f MB/s%n",
@@ -229,7 +259,8 @@ public final class ServerBenchmark {
 				given.getOrDefault("database", "h2"),
 				Long.parseLong(given.getOrDefault("attachment-mib", "1024")) << 20,
 				Integer.parseInt(given.getOrDefault("notifications", "200")),
-				Integer.parseInt(given.getOrDefault("repeats", "200")));
+				Integer.parseInt(given.getOrDefault("repeats", "200")),
+				Integer.parseInt(given.getOrDefault("stored-cases", "10000")));
 	}
 
 	public static double percentile(List<Double> values, double percentile) {

@@ -14,7 +14,7 @@ class ServerBenchmarkIT {
 	@Test
 	void theBenchmarkRunsAndReportsEveryFigure() throws Exception {
 		ServerBenchmark.Settings settings = new ServerBenchmark.Settings(
-				20, 2, TestDatabase.isPostgreSql() ? "postgresql" : "h2", 8L << 20, 3, 10);
+				20, 2, TestDatabase.isPostgreSql() ? "postgresql" : "h2", 8L << 20, 3, 10, 30);
 
 		ServerBenchmark.Report report = ServerBenchmark.run(settings);
 		ServerBenchmark.print(settings, report, System.out);
@@ -24,6 +24,8 @@ class ServerBenchmarkIT {
 		assertThat(report.rssAfterLoad()).isPositive();
 		assertThat(report.casesPerSecond()).isPositive();
 		assertThat(report.submissions()).hasSize(20);
+		assertThat(report.plainSubmissions()).hasSize(9);
+		assertThat(report.storedCases()).isEqualTo(30);
 		assertThat(report.worklist()).hasSize(10);
 		assertThat(report.caseBundle()).hasSize(10);
 		assertThat(report.uploadMbPerSecond()).isPositive();

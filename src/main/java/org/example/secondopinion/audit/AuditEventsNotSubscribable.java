@@ -1,0 +1,23 @@
+package org.example.secondopinion.audit;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
+import org.hl7.fhir.r4.model.IdType;
+
+/**
+ * Keeps the audit trail out of HAPI's subscription pipeline. Every request writes AuditEvents (about
+ * one per resource a case bundle stores), and HAPI would otherwise persist a change message for each,
+ * read it back and match it against every subscription: measured, that was a fifth of the server's CPU
+ * under load. Nobody subscribes to the audit trail; it is read by coordinators through search.
+ */
+@Interceptor
+public class AuditEventsNotSubscribable {
+
+	@Hook(Pointcut.SUBSCRIPTION_RESOURCE_MODIFIED)
+	public boolean submitToSubscriptions(ResourceModifiedMessage message) {
+		String payloadId = message.getPayloadId();
+		return payloadId == null || !"AuditEvent".equals(new IdType(payloadId).getResourceType());
+	}
+}
