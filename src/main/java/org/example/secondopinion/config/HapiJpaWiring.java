@@ -93,6 +93,12 @@ public class HapiJpaWiring {
 		return new JpaTransactionManager(entityManagerFactory);
 	}
 
+	/** Needs the entity manager factory: Hibernate has created HAPI's tables by then. */
+	@Bean
+	public H2SearchIndexes h2SearchIndexes(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+		return H2SearchIndexes.createIfMissing(dataSource);
+	}
+
 	/** Hibernate settings come from {@code spring.jpa.properties.*}, where each database profile sets its dialect. */
 	private static Properties hibernateProperties(Environment environment) {
 		Map<String, String> configured = Binder.get(environment)
