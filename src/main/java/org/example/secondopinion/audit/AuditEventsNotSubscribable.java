@@ -8,9 +8,9 @@ import org.hl7.fhir.r4.model.IdType;
 
 /**
  * Keeps the audit trail out of HAPI's subscription pipeline. Every request writes AuditEvents (about
- * one per resource a case bundle stores), and HAPI would otherwise persist a change message for each,
- * read it back and match it against every subscription: measured, that was a fifth of the server's CPU
- * under load. Nobody subscribes to the audit trail; it is read by coordinators through search.
+ * one per resource a case bundle stores), and HAPI would otherwise store a change message for each,
+ * read the event back and match it against every subscription, in the audit writer's transaction and
+ * again on the matching thread. Nobody subscribes to the audit trail; coordinators search it.
  */
 @Interceptor
 public class AuditEventsNotSubscribable {

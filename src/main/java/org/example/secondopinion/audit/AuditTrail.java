@@ -129,8 +129,8 @@ public class AuditTrail implements SmartLifecycle {
 	 * A batch in one database transaction; if that fails, one by one, so one bad event loses only itself.
 	 * The batch is flushed once, at commit (as HAPI does for a transaction bundle): with Hibernate's
 	 * default, every reference lookup of every create flushed and dirty-checked all the events stored
-	 * before it in the batch, and the writer's cost grew with the square of the batch (measured: a
-	 * fifth of the server's CPU under load, about 60 events stored per second).
+	 * before it in the batch, and the writer's cost grew with the square of the batch (measured under
+	 * load: a quarter of the server's CPU, about 60 events stored per second).
 	 */
 	private void write(List<AuditEvent> events) {
 		if (events.isEmpty()) {
