@@ -13,6 +13,7 @@ import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Task;
 
@@ -114,11 +115,10 @@ public class CaseBoundary {
 	}
 
 	private static boolean sameCaseLinks(Task before, Task after) {
-		return before.getFocus().equalsDeep(after.getFocus()) && before.getFor().equalsDeep(after.getFor())
-				&& before.getOwner().equalsDeep(after.getOwner())
-				&& before.getBasedOn().size() == after.getBasedOn().size()
-				&& java.util.stream.IntStream.range(0, before.getBasedOn().size())
-						.allMatch(i -> before.getBasedOn().get(i).equalsDeep(after.getBasedOn().get(i)));
+		return Base.compareDeep(before.getFocus(), after.getFocus(), true)
+				&& Base.compareDeep(before.getFor(), after.getFor(), true)
+				&& Base.compareDeep(before.getOwner(), after.getOwner(), true)
+				&& Base.compareDeep(before.getBasedOn(), after.getBasedOn(), true);
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)

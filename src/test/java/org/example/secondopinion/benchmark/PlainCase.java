@@ -11,6 +11,8 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -43,7 +45,7 @@ final class PlainCase {
 		patient.addName().setFamily("Case" + number).addGiven("Plain");
 		patient.setGender(AdministrativeGender.FEMALE);
 		Reference subject = add(bundle, patient);
-		Reference referrer = add(bundle, new Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Referrer")));
+		Reference referrer = add(bundle, new Practitioner().addName(new HumanName().setFamily("Referrer")));
 		add(bundle, new Organization().setName("Referring Hospital"));
 		Reference diagnosis = add(bundle, new Condition().setSubject(subject)
 				.setCode(new CodeableConcept().setText("Soft tissue mass of thigh")));
@@ -60,7 +62,7 @@ final class PlainCase {
 		byte[] text = ("Report " + number + ": " + "x".repeat(1500)).getBytes(StandardCharsets.UTF_8);
 		for (String[] record : RECORDS) {
 			DocumentReference document = new DocumentReference()
-					.setStatus(org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus.CURRENT)
+					.setStatus(DocumentReferenceStatus.CURRENT)
 					.setSubject(subject)
 					.setType(new CodeableConcept(new Coding("http://loinc.org", record[0], record[1])));
 			document.addContent().setAttachment(new Attachment().setContentType("text/plain").setData(text).setTitle(record[1]));
