@@ -12,7 +12,9 @@ import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionMatcherInterceptorConfig;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import ca.uhn.fhir.jpa.topic.SubscriptionTopicConfig;
+import ca.uhn.fhir.jpa.topic.SubscriptionTopicRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.example.secondopinion.config.FhirServerExtension;
 import org.springframework.beans.factory.ObjectProvider;
@@ -79,6 +81,23 @@ public class NotificationConfig {
 	@Bean
 	public SubscriptionRegistryRefresh subscriptionRegistryRefresh(SubscriptionLoader loader, NotificationProperties properties) {
 		return new SubscriptionRegistryRefresh(loader, properties.registryRefreshInterval());
+	}
+
+	/** Registered storage-wide: HAPI submits changes to matching from any write, REST or not. */
+	@Bean
+	public UnsubscribedChanges unsubscribedChanges(
+			SubscriptionRegistry subscriptionRegistry,
+			SubscriptionTopicRegistry topicRegistry,
+			SubscriptionRegistryRefresh registryRefresh,
+			IInterceptorService interceptorService,
+			NotificationProperties properties,
+			Clock notificationClock) {
+		// by then HAPI's matching job has registered it, or failing that, two of our refreshes have read it
+		Duration recentSubscriptionWindow = properties.registryRefreshInterval().multipliedBy(2).plus(properties.matchingInterval());
+		UnsubscribedChanges filter = new UnsubscribedChanges(subscriptionRegistry, topicRegistry, registryRefresh::hasRefreshed,
+				recentSubscriptionWindow, notificationClock);
+		interceptorService.registerInterceptor(filter);
+		return filter;
 	}
 
 	@Bean

@@ -21,6 +21,7 @@ public class SubscriptionRegistryRefresh implements SmartLifecycle {
 	private final SubscriptionLoader loader;
 	private final Duration interval;
 	private ScheduledExecutorService scheduler;
+	private volatile boolean refreshedOnce;
 
 	public SubscriptionRegistryRefresh(SubscriptionLoader loader, Duration interval) {
 		this.loader = loader;
@@ -34,15 +35,21 @@ public class SubscriptionRegistryRefresh implements SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
-		scheduler.scheduleWithFixedDelay(this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+		scheduler.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private void refresh() {
 		try {
 			loader.forceRefresh();
+			refreshedOnce = true;
 		} catch (RuntimeException e) {
 			log.warn("Refreshing the subscription registry failed: {}", e.toString());
 		}
+	}
+
+	/** Whether the registry has been read from the database since this node started. */
+	public boolean hasRefreshed() {
+		return refreshedOnce;
 	}
 
 	@Override
