@@ -92,10 +92,10 @@ public class NotificationConfig {
 			IInterceptorService interceptorService,
 			NotificationProperties properties,
 			Clock notificationClock) {
-		// by then HAPI's matching job has registered it, or failing that, two of our refreshes have read it
-		Duration recentSubscriptionWindow = properties.registryRefreshInterval().multipliedBy(2).plus(properties.matchingInterval());
+		// an updated subscription: by then HAPI's matching job has re-registered it, or two of our refreshes have
+		Duration updateWindow = properties.registryRefreshInterval().multipliedBy(2).plus(properties.matchingInterval());
 		UnsubscribedChanges filter = new UnsubscribedChanges(subscriptionRegistry, topicRegistry, registryRefresh::hasRefreshed,
-				recentSubscriptionWindow, notificationClock);
+				updateWindow, notificationClock);
 		interceptorService.registerInterceptor(filter);
 		return filter;
 	}

@@ -9,18 +9,23 @@ import ca.uhn.fhir.jpa.subscription.match.registry.ActiveSubscription;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.model.ResourceModifiedMessage;
 import ca.uhn.fhir.jpa.topic.SubscriptionTopicRegistry;
+import ca.uhn.fhir.rest.server.messaging.BaseResourceMessage.OperationTypeEnum;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r5.model.SubscriptionTopic;
 import org.hl7.fhir.r5.model.UriType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps out of HAPI's subscription pipeline the changes that no subscription can match. HAPI stores
@@ -30,52 +35,78 @@ import org.hl7.fhir.r5.model.UriType;
  * the matching thread alone took about an eighth of the server's CPU.
  *
  * <p>A change goes on when its resource type is one a subscription in this node's registry can match:
- * the type(s) of a criteria-based subscription, the resource triggers of a topic-based one's topic. Every
- * change goes on, unfiltered:
+ * the type(s) of a criteria-based subscription, the resource triggers of a topic-based one's topic (HAPI
+ * compares a trigger with the type's name). Every change goes on, unfiltered:
  * <ul>
- *   <li>of a Subscription or a topic (Basic, SubscriptionTopic): HAPI registers them through this pipeline;
+ *   <li>of a Subscription: HAPI activates and registers subscriptions through this pipeline;
  *   <li>before this node's registry has been read from the database once;
- *   <li>for {@code recentSubscriptionWindow} after a Subscription changed on this node, until HAPI and the
- *       periodic refresh have surely registered it;
- *   <li>when a subscription's criteria or topic cannot be read (a criteria of every type, an unknown topic).
+ *   <li>while a Subscription changed on this node is not yet in the registry as changed: a new one until
+ *       it is registered, a deleted one until it is gone, an updated one for {@code updateWindow} (the
+ *       registry does not tell which version it holds); each for at most {@link #MAX_WAIT};
+ *   <li>when a subscription's criteria or topic cannot be read (a criteria of every type, an unknown topic),
+ *       and when deciding fails: the filter may cost work, never a notification.
  * </ul>
- * A subscription made on another node applies here from this node's next registry refresh, the same delay
- * with which this node's matching learns of it.
+ * A subscription made on another node applies here from this node's next registry refresh. Topics (R4
+ * Basic) are read by HAPI's own cache, not through this pipeline.
  */
 @Interceptor
 public class UnsubscribedChanges {
 
-	private static final Set<String> ALWAYS_SUBMITTED = Set.of("Subscription", "SubscriptionTopic", "Basic");
+	private static final Logger log = LoggerFactory.getLogger(UnsubscribedChanges.class);
+	/** A subscription HAPI never registers (refused criteria, status off) stops holding the filter open. */
+	static final Duration MAX_WAIT = Duration.ofMinutes(2);
 
 	private final SubscriptionRegistry subscriptions;
 	private final SubscriptionTopicRegistry topics;
 	private final BooleanSupplier registryLoaded;
-	private final Duration recentSubscriptionWindow;
+	private final Duration updateWindow;
 	private final Clock clock;
-	private volatile Instant lastSubscriptionChange = Instant.MIN;
+	private final Map<String, SubscriptionChange> unsettled = new ConcurrentHashMap<>();
+
+	private record SubscriptionChange(OperationTypeEnum operation, Instant at) {}
 
 	public UnsubscribedChanges(SubscriptionRegistry subscriptions, SubscriptionTopicRegistry topics, BooleanSupplier registryLoaded,
-			Duration recentSubscriptionWindow, Clock clock) {
+			Duration updateWindow, Clock clock) {
 		this.subscriptions = subscriptions;
 		this.topics = topics;
 		this.registryLoaded = registryLoaded;
-		this.recentSubscriptionWindow = recentSubscriptionWindow;
+		this.updateWindow = updateWindow;
 		this.clock = clock;
 	}
 
 	@Hook(Pointcut.SUBSCRIPTION_RESOURCE_MODIFIED)
 	public boolean submitToSubscriptions(ResourceModifiedMessage message) {
-		String type = message.getPayloadId() == null ? null : new IdType(message.getPayloadId()).getResourceType();
-		if (type == null || ALWAYS_SUBMITTED.contains(type)) {
-			if ("Subscription".equals(type)) {
-				lastSubscriptionChange = clock.instant();
+		try {
+			IdType id = message.getPayloadId() == null ? null : new IdType(message.getPayloadId());
+			if (id == null || id.getResourceType() == null) {
+				return true;
 			}
+			if ("Subscription".equals(id.getResourceType())) {
+				unsettled.put(id.getIdPart(), new SubscriptionChange(message.getOperationType(), clock.instant()));
+				return true;
+			}
+			unsettled.entrySet().removeIf(change -> settled(change.getKey(), change.getValue()));
+			if (!registryLoaded.getAsBoolean() || !unsettled.isEmpty()) {
+				return true;
+			}
+			return subscribedTypes().map(types -> types.contains(id.getResourceType())).orElse(true);
+		} catch (RuntimeException e) {
+			log.warn("Could not tell whether a subscription can match {}; it goes to matching: {}", message.getPayloadId(), e.toString());
 			return true;
 		}
-		if (!registryLoaded.getAsBoolean() || clock.instant().isBefore(lastSubscriptionChange.plus(recentSubscriptionWindow))) {
+	}
+
+	private boolean settled(String subscription, SubscriptionChange change) {
+		Instant now = clock.instant();
+		if (now.isAfter(change.at().plus(MAX_WAIT))) {
 			return true;
 		}
-		return subscribedTypes().map(types -> types.contains(type)).orElse(true);
+		boolean registered = subscriptions.get(subscription) != null;
+		return switch (change.operation()) {
+			case DELETE -> !registered;
+			case CREATE -> registered;
+			default -> registered && now.isAfter(change.at().plus(updateWindow));
+		};
 	}
 
 	/** The resource types the registered subscriptions can match; empty when any type can match. */
