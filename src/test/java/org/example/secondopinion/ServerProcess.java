@@ -82,6 +82,11 @@ public final class ServerProcess implements AutoCloseable {
 		}
 	}
 
+	/** CPU time the server's JVM has used so far (all its threads). */
+	public Duration cpuTime() {
+		return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+	}
+
 	public boolean isAlive() {
 		return process.isAlive();
 	}
