@@ -14,11 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.hl7.fhir.r4.model.IdType;
@@ -89,7 +87,7 @@ public class UnsubscribedChanges {
 			if (!registryLoaded.getAsBoolean() || !unsettled.isEmpty()) {
 				return true;
 			}
-			return subscribedTypes().map(types -> types.contains(id.getResourceType())).orElse(true);
+			return canBeMatched(id.getResourceType());
 		} catch (RuntimeException e) {
 			log.warn("Could not tell whether a subscription can match {}; it goes to matching: {}", message.getPayloadId(), e.toString());
 			return true;
@@ -109,32 +107,33 @@ public class UnsubscribedChanges {
 		};
 	}
 
-	/** The resource types the registered subscriptions can match; empty when any type can match. */
-	private Optional<Set<String>> subscribedTypes() {
-		Set<String> types = new HashSet<>();
+	/**
+	 * Whether a registered subscription can match a change of this type: true at the first one whose
+	 * criteria or topic names the type, or cannot be read (it may match any type).
+	 */
+	private boolean canBeMatched(String type) {
 		for (ActiveSubscription active : subscriptions.getAll()) {
 			if (active.getSubscription().isTopicSubscription()) {
 				Optional<SubscriptionTopic> topic = topics.findSubscriptionTopicByUrl(active.getSubscription().getTopic());
 				if (topic.isEmpty()) {
-					return Optional.empty();
+					return true;
 				}
 				List<UriType> triggers = new ArrayList<>();
 				topic.get().getResourceTrigger().forEach(trigger -> triggers.add(trigger.getResourceElement()));
 				topic.get().getEventTrigger().forEach(trigger -> triggers.add(trigger.getResourceElement()));
-				if (triggers.isEmpty() || triggers.stream().anyMatch(resource -> !resource.hasValue())) {
-					return Optional.empty();
+				if (triggers.isEmpty() || triggers.stream().anyMatch(resource -> !resource.hasValue() || typeName(resource).equals(type))) {
+					return true;
 				}
-				triggers.forEach(resource -> types.add(typeName(resource)));
 			} else {
 				SubscriptionCriteria criteria = active.getCriteria();
 				if (criteria == null || criteria.getType() == TypeEnum.STARTYPE_EXPRESSION
-						|| criteria.getApplicableResourceTypes() == null || criteria.getApplicableResourceTypes().isEmpty()) {
-					return Optional.empty();
+						|| criteria.getApplicableResourceTypes() == null || criteria.getApplicableResourceTypes().isEmpty()
+						|| criteria.getApplicableResourceTypes().contains(type)) {
+					return true;
 				}
-				types.addAll(criteria.getApplicableResourceTypes());
 			}
 		}
-		return Optional.of(types);
+		return false;
 	}
 
 	/** A trigger names its type as "Task" or as the type's canonical URL. */
