@@ -74,18 +74,16 @@ public class OffsetPaging {
 		if (request == null || !request.getUserData().containsKey(CLIENT_PARAMETERS) || !search.isOffsetQuery()) {
 			return;
 		}
-		SortSpec last = search.getSort();
-		if (last == null) {
-			search.setSort(new SortSpec(DATABASE_ID));
-			return;
-		}
-		while (last.getChain() != null) {
-			if (DATABASE_ID.equals(last.getParamName())) {
+		SortSpec last = null;
+		for (SortSpec key = search.getSort(); key != null; key = key.getChain()) {
+			if (DATABASE_ID.equals(key.getParamName())) {
 				return;
 			}
-			last = last.getChain();
+			last = key;
 		}
-		if (!DATABASE_ID.equals(last.getParamName())) {
+		if (last == null) {
+			search.setSort(new SortSpec(DATABASE_ID));
+		} else {
 			last.setChain(new SortSpec(DATABASE_ID));
 		}
 	}
