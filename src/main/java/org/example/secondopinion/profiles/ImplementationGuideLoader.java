@@ -14,6 +14,7 @@ import java.util.List;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.example.secondopinion.search.UnindexedSearchParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -22,7 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stores our implementation guide in the server at start-up, so that it is served
- * ({@code StructureDefinition?url=...}), listed in the CapabilityStatement and used by validation.
+ * ({@code StructureDefinition?url=...}), listed in the CapabilityStatement and used by validation,
+ * together with the built-in search parameters the server switches off ({@link UnindexedSearchParameters}).
  * Each resource is written under its own id with an update: loading the same guide again changes
  * nothing, and a changed guide becomes a new version of each changed resource.
  *
@@ -71,6 +73,9 @@ public class ImplementationGuideLoader implements SmartLifecycle {
 		jobs.forEach(jobDefinitions::addJobDefinitionIfNotRegistered);
 		int changed = 0;
 		for (IBaseResource resource : guide.resourcesInLoadOrder()) {
+			changed += store(resource) ? 1 : 0;
+		}
+		for (IBaseResource resource : UnindexedSearchParameters.retired(fhirContext)) {
 			changed += store(resource) ? 1 : 0;
 		}
 		// Our profiles and search parameters apply from the first request on, not after the next cache refresh.
