@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.hl7.fhir.r4.model.Resource;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
+import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import java.util.List;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -75,8 +76,10 @@ public class ImplementationGuideLoader implements SmartLifecycle {
 		for (IBaseResource resource : guide.resourcesInLoadOrder()) {
 			changed += store(resource) ? 1 : 0;
 		}
+		// Switching a parameter off needs no reindex: the rows it leaves are never read. HAPI would start one
+		// reindex job per parameter over every AuditEvent (seven jobs on a 10,000-case database's first start).
 		for (IBaseResource resource : UnindexedSearchParameters.retired(fhirContext)) {
-			changed += store(resource) ? 1 : 0;
+			changed += store(resource, JpaConstants.SKIP_REINDEX_ON_UPDATE) ? 1 : 0;
 		}
 		// Our profiles and search parameters apply from the first request on, not after the next cache refresh.
 		validationSupport.invalidateCaches();
@@ -102,9 +105,13 @@ public class ImplementationGuideLoader implements SmartLifecycle {
 		return 0;
 	}
 
-	private boolean store(IBaseResource resource) {
+	/** @param flags HAPI request flags set to true for this write, besides {@link #LOADING_GUIDE} */
+	private boolean store(IBaseResource resource, String... flags) {
 		SystemRequestDetails request = new SystemRequestDetails();
 		request.getUserData().put(LOADING_GUIDE, Boolean.TRUE);
+		for (String flag : flags) {
+			request.getUserData().put(flag, Boolean.TRUE);
+		}
 		IFhirResourceDao<IBaseResource> dao = daoRegistry.getResourceDao(resource.fhirType());
 		if (storedUnchanged(dao, resource, request)) {
 			return false;
