@@ -4,12 +4,14 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import org.example.secondopinion.audit.AuditTrail;
 import org.example.secondopinion.security.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -45,6 +47,9 @@ public abstract class FhirServerIT {
 
 	@LocalServerPort
 	protected int port;
+
+	@Autowired
+	private AuditTrail auditTrail;
 
 	@Autowired
 	void holdTheDatabase(ConfigurableApplicationContext server) {
@@ -153,6 +158,22 @@ public abstract class FhirServerIT {
 
 	protected HttpResponse<String> send(HttpRequest request) {
 		return Http.send(request);
+	}
+
+	/**
+	 * Waits (up to 30 s) until every AuditEvent recorded so far is stored, then half a second more: the
+	 * event of the request just answered is recorded after its response was sent.
+	 */
+	protected void awaitAuditTrailWritten() {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+		try {
+			while (auditTrail.pending() > 0 && Instant.now().isBefore(deadline)) {
+				Thread.sleep(50);
+			}
+			Thread.sleep(500);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** Number of resources a search finds, e.g. {@code count("Patient?identifier=sys|val")}. */
