@@ -33,7 +33,7 @@ public final class ServerProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx" + maxHeap,
-				"-XX:+UseParallelGC", "-XX:MaxNewSize=160m", // as the README runs the server
+				"-XX:+UseParallelGC", // as the README runs the server
 				"-cp", classPath(),
 				SecondOpinionServerApplication.class.getName(),
 				"--server.port=" + port,

@@ -34,7 +34,7 @@ import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
 
 /**
- * The server benchmark: launches the server in a JVM of its own (-Xmx1g -XX:+UseParallelGC -XX:MaxNewSize=160m, on a fresh H2 file database or
+ * The server benchmark: launches the server in a JVM of its own (-Xmx1g -XX:+UseParallelGC, on a fresh H2 file database or
  * an embedded PostgreSQL), then measures what the README's Figures report, each next to a baseline
  * measured in the same run:
  *
