@@ -161,16 +161,17 @@ public abstract class FhirServerIT {
 	}
 
 	/**
-	 * Waits (up to 30 s) until every AuditEvent recorded so far is stored, then half a second more: the
-	 * event of the request just answered is recorded after its response was sent.
+	 * Waits half a second, as the event of the request just answered is recorded after its response was sent,
+	 * then (up to 30 s) until every AuditEvent recorded so far is stored. In that order: the writer holds a
+	 * batch up to a second before storing it, so an event recorded during the half second is waited for too.
 	 */
 	protected void awaitAuditTrailWritten() {
-		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
 		try {
+			Thread.sleep(500);
+			Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
 			while (auditTrail.pending() > 0 && Instant.now().isBefore(deadline)) {
 				Thread.sleep(50);
 			}
-			Thread.sleep(500);
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
