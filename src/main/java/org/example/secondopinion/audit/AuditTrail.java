@@ -132,7 +132,11 @@ public class AuditTrail implements SmartLifecycle {
 					collect(batch);
 				} catch (InterruptedException stopping) {
 					// stop() writes what is queued: hand the batch back rather than write it on an interrupted thread
-					batch.forEach(queue::offer);
+					long lost = batch.stream().filter(event -> !queue.offer(event)).count();
+					if (lost > 0) {
+						settled.addAndGet(lost);
+						log.error("{} AuditEvents could not be queued again as the server stopped and are lost", lost);
+					}
 					return;
 				}
 				write(batch);
