@@ -29,6 +29,13 @@ class OperabilityIT extends FhirServerIT {
 				.contains("jvm_memory_used_bytes");
 	}
 
+	@Test
+	void noSecondApiDescriptionIsPublishedBesideTheCapabilityStatement() {
+		// springdoc came with HAPI and answered an authenticated caller at /v3/api-docs with an empty OpenAPI document
+		assertThat(get("/v3/api-docs").statusCode()).isEqualTo(404);
+		assertThat(get("/swagger-ui.html").statusCode()).isEqualTo(404);
+	}
+
 	private HttpResponse<String> get(String path) {
 		return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build());
 	}
