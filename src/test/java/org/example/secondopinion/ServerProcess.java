@@ -29,12 +29,16 @@ public final class ServerProcess implements AutoCloseable {
 
 	/** @param settings more command-line settings, e.g. those of {@link TestDatabase#postgreSqlArguments} */
 	public static ServerProcess start(String maxHeap, Path dataDir, Path log, List<String> settings) {
+		return start(maxHeap, dataDir, log, settings, Jvm.current());
+	}
+
+	/** @param jvm the class path and JVM options to launch with (the benchmark's class-data archive) */
+	public static ServerProcess start(String maxHeap, Path dataDir, Path log, List<String> settings, Jvm jvm) {
 		int port = freePort();
-		List<String> command = new ArrayList<>(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx" + maxHeap,
-				"-XX:+UseParallelGC", // as the README runs the server
-				"-cp", classPath(),
+		List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx" + maxHeap, "-XX:+UseParallelGC")); // as the README runs the server
+		command.addAll(jvm.options());
+		command.addAll(List.of(
+				"-cp", jvm.classPath(),
 				SecondOpinionServerApplication.class.getName(),
 				"--server.port=" + port,
 				"--second-opinion.data-dir=" + dataDir.toAbsolutePath(),
@@ -53,6 +57,20 @@ public final class ServerProcess implements AutoCloseable {
 		} catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}
+	}
+
+	/** The class path and extra options of the server's JVM. */
+	public record Jvm(String classPath, List<String> options) {
+
+		/** The class path of the code running now, no extra options. */
+		public static Jvm current() {
+			return new Jvm(currentClassPath(), List.of());
+		}
+	}
+
+	/** The java launcher of the JVM running now. */
+	public static String javaCommand() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
 	public String baseUrl() {
@@ -120,7 +138,7 @@ public final class ServerProcess implements AutoCloseable {
 	 * The classpath of the code running now: the JVM's own in a test fork, or that of the class loader
 	 * exec:java (the benchmarks) builds inside Maven's JVM.
 	 */
-	private static String classPath() {
+	private static String currentClassPath() {
 		List<String> entries = new ArrayList<>();
 		for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null; loader = loader.getParent()) {
 			if (loader instanceof java.net.URLClassLoader urls) {

@@ -56,7 +56,8 @@ public final class ServerBenchmark {
 
 	/** What to run; every field has a default in {@link #parse}. */
 	public record Settings(
-			int cases, int clients, String database, long attachmentBytes, int notificationCases, int repeats, int storedCases) {}
+			int cases, int clients, String database, long attachmentBytes, int notificationCases, int repeats, int storedCases,
+			boolean classDataArchive) {}
 
 	/** The figures, in milliseconds unless named otherwise. */
 	public record Report(
@@ -65,7 +66,14 @@ public final class ServerBenchmark {
 			int storedCases, double plainCasesPerSecond, List<Double> plainSubmissions, double settleSeconds, int expertOpenCases,
 			List<Double> worklist, List<Double> caseBundle, List<Double> baselineReads,
 			double uploadMbPerSecond, double downloadMbPerSecond,
-			List<Double> notifications) {}
+			List<Double> notifications, double archivedStartupSeconds) {
+
+		Report withArchivedStartupSeconds(double seconds) {
+			return new Report(startupSeconds, rssAfterStartup, rssAfterLoad, casesPerSecond, submissions, baselineCreates,
+					storedCases, plainCasesPerSecond, plainSubmissions, settleSeconds, expertOpenCases, worklist, caseBundle,
+					baselineReads, uploadMbPerSecond, downloadMbPerSecond, notifications, seconds);
+		}
+	}
 
 	public static void main(String[] args) throws Exception {
 		Settings settings = parse(args);
@@ -75,11 +83,8 @@ public final class ServerBenchmark {
 
 	public static Report run(Settings settings) throws Exception {
 		Path dataDir = Files.createTempDirectory(Path.of("target"), "benchmark-");
-		List<String> database = "postgresql".equals(settings.database())
-				? TestDatabase.postgreSqlArguments(TestDatabase.newPostgreSqlDatabase()) : List.of();
-		List<String> serverSettings = new ArrayList<>(database);
-		serverSettings.add("--second-opinion.notifications.development=true");
-		try (ServerProcess server = ServerProcess.start("1g", dataDir, dataDir.resolve("server.log"), serverSettings)) {
+		Report report;
+		try (ServerProcess server = ServerProcess.start("1g", dataDir, dataDir.resolve("server.log"), serverSettings(settings))) {
 			String base = server.baseUrl();
 			long rssAfterStartup = server.residentBytes();
 			post(base, "", SampleBundles.read(SampleBundles.FOLDER.resolve("01-expert-directory.json")));
@@ -117,8 +122,32 @@ public final class ServerBenchmark {
 
 			double[] attachment = attachment(base, settings.attachmentBytes());
 			List<Double> notifications = notificationLatency(base, settings.notificationCases());
-			return new Report(server.startup().toMillis() / 1000.0, rssAfterStartup, rssAfterLoad, casesPerSecond,
-					submissions, baselineCreates, settings.cases() + 1 + plainCases, plainCasesPerSecond, plainSubmissions, settleSeconds, expertOpenCases, worklist, caseBundle, baselineReads, attachment[0], attachment[1], notifications);
+			report = new Report(server.startup().toMillis() / 1000.0, rssAfterStartup, rssAfterLoad, casesPerSecond,
+					submissions, baselineCreates, settings.cases() + 1 + plainCases, plainCasesPerSecond, plainSubmissions, settleSeconds, expertOpenCases, worklist, caseBundle, baselineReads, attachment[0], attachment[1], notifications,
+					Double.NaN);
+		}
+		// after the run, so that its launch line stays comparable with runs before this one
+		return settings.classDataArchive() ? report.withArchivedStartupSeconds(archivedStartupSeconds(settings)) : report;
+	}
+
+	/** The server's settings for a run: its database (a new one on PostgreSQL) and development notifications. */
+	private static List<String> serverSettings(Settings settings) {
+		List<String> serverSettings = new ArrayList<>("postgresql".equals(settings.database())
+				? TestDatabase.postgreSqlArguments(TestDatabase.newPostgreSqlDatabase()) : List.of());
+		serverSettings.add("--second-opinion.notifications.development=true");
+		return serverSettings;
+	}
+
+	/**
+	 * Launch to the first 200 with a class-data archive (README, "Faster start-up on Java 17"), on a fresh
+	 * data folder and database; making the archive takes a training start and a dump first.
+	 */
+	private static double archivedStartupSeconds(Settings settings) throws Exception {
+		Path folder = Files.createTempDirectory(Path.of("target"), "class-data-").toAbsolutePath();
+		ServerProcess.Jvm jvm = ClassDataArchive.make(folder, serverSettings(settings));
+		Path dataDir = Files.createDirectories(folder.resolve("data"));
+		try (ServerProcess server = ServerProcess.start("1g", dataDir, folder.resolve("server.log"), serverSettings(settings), jvm)) {
+			return server.startup().toMillis() / 1000.0;
 		}
 	}
 
@@ -238,6 +267,10 @@ public final class ServerBenchmark {
 				settings.cases(), settings.clients(), settings.database(), settings.attachmentBytes() >> 20,
 				settings.notificationCases(), settings.repeats());
 		out.printf(Locale.ROOT, "launch to first 200 on /fhir/metadata    %8.1f s%n", report.startupSeconds());
+		if (!Double.isNaN(report.archivedStartupSeconds())) {
+			out.printf(Locale.ROOT, "launch with a class-data archive         %8.1f s   (%.2f x the launch above; README, Configuration)%n",
+					report.archivedStartupSeconds(), report.archivedStartupSeconds() / report.startupSeconds());
+		}
 		out.printf(Locale.ROOT, "RSS after start-up / after the load      %8d / %d MiB%n",
 				report.rssAfterStartup() >> 20, report.rssAfterLoad() >> 20);
 		out.printf(Locale.ROOT, "cases per second                         %8.1f%n", report.casesPerSecond());
@@ -281,7 +314,8 @@ public final class ServerBenchmark {
 				Long.parseLong(given.getOrDefault("attachment-mib", "1024")) << 20,
 				Integer.parseInt(given.getOrDefault("notifications", "200")),
 				Integer.parseInt(given.getOrDefault("repeats", "200")),
-				Integer.parseInt(given.getOrDefault("stored-cases", "10000")));
+				Integer.parseInt(given.getOrDefault("stored-cases", "10000")),
+				Boolean.parseBoolean(given.getOrDefault("class-data-archive", "true")));
 	}
 
 	public static double percentile(List<Double> values, double percentile) {
