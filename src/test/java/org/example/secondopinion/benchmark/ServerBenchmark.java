@@ -40,6 +40,7 @@ import org.hl7.fhir.r4.model.Task;
  *
  * <ul>
  *   <li>seconds from launch to the first 200 on /fhir/metadata; resident memory after start-up and after the load;
+ *   <li>after that server has stopped, the launch again with a class-data archive ({@link ClassDataArchive});
  *   <li>N distinct cases (sample 02 with unique identifiers: patient, original diagnosis, request, four
  *       records, task) submitted by C concurrent clients: cases per second, p50/p95/p99 latency; baseline:
  *       creating a bare Patient;
