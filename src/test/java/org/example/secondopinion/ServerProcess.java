@@ -35,6 +35,21 @@ public final class ServerProcess implements AutoCloseable {
 	/** @param jvm the class path and JVM options to launch with (the benchmark's class-data archive) */
 	public static ServerProcess start(String maxHeap, Path dataDir, Path log, List<String> settings, Jvm jvm) {
 		int port = freePort();
+		List<String> command = command(maxHeap, dataDir, port, settings, jvm);
+		try {
+			Instant launched = Instant.now();
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+			ServerProcess server = new ServerProcess(process, port);
+			server.awaitReady(Duration.ofMinutes(3));
+			server.startup = Duration.between(launched, Instant.now());
+			return server;
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
+	/** The command line that launches the server (port 0: any free port, for a start that stops by itself). */
+	public static List<String> command(String maxHeap, Path dataDir, int port, List<String> settings, Jvm jvm) {
 		List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx" + maxHeap, "-XX:+UseParallelGC")); // as the README runs the server
 		command.addAll(jvm.options());
 		command.addAll(List.of(
@@ -47,16 +62,7 @@ public final class ServerProcess implements AutoCloseable {
 				// tested on the shared test server
 				"--second-opinion.security.development-without-authentication=true"));
 		command.addAll(settings);
-		try {
-			Instant launched = Instant.now();
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-			ServerProcess server = new ServerProcess(process, port);
-			server.awaitReady(Duration.ofMinutes(3));
-			server.startup = Duration.between(launched, Instant.now());
-			return server;
-		} catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
+		return command;
 	}
 
 	/** The class path and extra options of the server's JVM. */

@@ -13,7 +13,6 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
-import org.example.secondopinion.SecondOpinionServerApplication;
 import org.example.secondopinion.ServerProcess;
 
 /**
@@ -37,14 +36,9 @@ final class ClassDataArchive {
 		String classPath = classPathOfJars(folder);
 		Path classList = folder.resolve("classes.lst");
 		Path trainingData = Files.createDirectories(folder.resolve("training-data"));
-		List<String> training = new ArrayList<>(List.of(ServerProcess.javaCommand(), "-Xmx1g", "-XX:+UseParallelGC",
-				"-XX:DumpLoadedClassList=" + classList,
-				"-Dspring.context.exit=onRefresh", // stop once the application context is ready
-				"-cp", classPath, SecondOpinionServerApplication.class.getName(),
-				"--server.port=0", "--second-opinion.data-dir=" + trainingData.toAbsolutePath(),
-				"--logging.level.root=WARN", "--second-opinion.security.development-without-authentication=true"));
-		training.addAll(settings);
-		run(training, folder.resolve("training.log"));
+		ServerProcess.Jvm listing = new ServerProcess.Jvm(classPath, List.of("-XX:DumpLoadedClassList=" + classList,
+				"-Dspring.context.exit=onRefresh")); // stop once the application context is ready
+		run(ServerProcess.command("1g", trainingData, 0, settings, listing), folder.resolve("training.log"));
 
 		// OpenJDK 17.0.15 crashed dumping the lambda classes the list records; the archive does without them
 		Path sharedClasses = folder.resolve("shared-classes.lst");
