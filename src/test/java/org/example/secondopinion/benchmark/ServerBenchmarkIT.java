@@ -28,6 +28,7 @@ class ServerBenchmarkIT {
 		assertThat(report.plainSubmissions()).hasSize(9);
 		assertThat(report.storedCases()).isEqualTo(30);
 		assertThat(report.worklist()).hasSize(10);
+		assertThat(report.worklistNewQueries()).hasSize(10);
 		assertThat(report.caseBundle()).hasSize(10);
 		assertThat(report.uploadMbPerSecond()).isPositive();
 		assertThat(report.downloadMbPerSecond()).isPositive();
