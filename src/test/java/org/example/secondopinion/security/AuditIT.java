@@ -41,7 +41,9 @@ class AuditIT extends FhirServerIT {
 		assertThat(call("PUT", "/Patient/" + id, token,
 				"{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Audited-Again\"}]}").statusCode()).isEqualTo(200);
 		assertThat(call("POST", "/Organization", token, "{\"resourceType\":\"Organization\",\"name\":\"Denied\"}").statusCode()).isEqualTo(403);
-		assertThat(call("DELETE", "/Patient/" + id, token, null).statusCode()).isBetween(200, 204);
+		HttpResponse<String> deleted = call("DELETE", "/Patient/" + id, token, null);
+		// the body says why, should it ever fail: a 409 was seen once in CI and could not be reproduced
+		assertThat(deleted.statusCode()).as(deleted.body()).isBetween(200, 204);
 
 		List<AuditEvent> events = auditEventsOf(clientId, 6);
 		assertThat(events).as(events.stream().map(event -> event.getSubtypeFirstRep().getCode()).toList().toString()).hasSize(6);
