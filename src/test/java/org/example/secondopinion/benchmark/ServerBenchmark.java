@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import org.example.secondopinion.GeneratedContent;
 import org.example.secondopinion.Http;
@@ -120,11 +121,7 @@ public final class ServerBenchmark {
 			List<Double> worklist = repeat(settings.repeats(), () -> get(base, openCases + "&_sort=due&_count=20"));
 			// H2 answers a query identical to the one before it from that query's last result while nothing was
 			// written meanwhile; a page size that changes from one search to the next makes it run each query
-			List<Double> worklistNewQueries = new ArrayList<>();
-			for (int i = 0; i < settings.repeats(); i++) {
-				String page = "&_sort=due&_count=" + (11 + i % 20);
-				worklistNewQueries.add(timed(() -> get(base, openCases + page)));
-			}
+			List<Double> worklistNewQueries = repeat(settings.repeats(), i -> get(base, openCases + "&_sort=due&_count=" + (11 + i % 20)));
 			List<Double> caseBundle = new ArrayList<>();
 			for (int i = 0; i < settings.repeats(); i++) {
 				String request = focusOf(base, tasks.get((i * 7919) % tasks.size()));
@@ -335,9 +332,15 @@ public final class ServerBenchmark {
 	}
 
 	private static List<Double> repeat(int times, Runnable request) {
+		return repeat(times, i -> request.run());
+	}
+
+	/** @param request the request to time, given its number (0 to times - 1) */
+	private static List<Double> repeat(int times, IntConsumer request) {
 		List<Double> millis = new ArrayList<>();
 		for (int i = 0; i < times; i++) {
-			millis.add(timed(request));
+			int number = i;
+			millis.add(timed(() -> request.accept(number)));
 		}
 		return millis;
 	}
