@@ -71,7 +71,7 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String path = request.getRequestURI().substring(request.getContextPath().length());
 		if (isRawUpload(request, fhirPath)) {
-			if (permitted(Permission.CREATE, null, request, response)) {
+			if (permitted(Permission.CREATE, request, response)) {
 				upload(request, response);
 				audited(request, response, "streamed upload");
 			}
@@ -80,8 +80,9 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 		Matcher read = BINARY_ID.matcher(path.substring(Math.min(path.length(), fhirPath.length())));
 		if ("GET".equals(request.getMethod()) && path.startsWith(fhirPath) && read.matches() && !wantsFhir(request)) {
 			Optional<LargeBinaryStore.StoredFile> file = store.file(read.group(1));
-			if (file.isPresent()) {
-				if (permitted(Permission.READ, file.get().binary(), request, response)) {
+			// a file outside the caller's reach goes on to HAPI, which answers as for a missing one
+			if (file.isPresent() && reachable(file.get().binary())) {
+				if (permitted(Permission.READ, request, response)) {
 					download(file.get(), response);
 					audited(request, response, "streamed download");
 				}
@@ -95,19 +96,20 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 	 * This path bypasses HAPI's REST layer and so its authorization interceptor: the caller's SMART
 	 * scopes are checked here. A streamed file's patient is not known here, so {@code patient/} scopes
 	 * do not count. Without a caller, authentication is switched off for development (Spring Security
-	 * lets no unauthenticated request reach this filter otherwise). A stored file is downloaded only by
-	 * a caller who may reach its case ({@link CaseAccess}).
+	 * lets no unauthenticated request reach this filter otherwise).
 	 */
-	private boolean permitted(Permission permission, Binary stored, HttpServletRequest request, HttpServletResponse response)
+	private boolean permitted(Permission permission, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
 		Optional<Caller> caller = Caller.current();
 		if (caller.isPresent() && !caller.get().mayOnAnyPatient("Binary", permission)) {
 			return refused(request, response, "the token's scopes do not allow this on Binary");
 		}
-		if (caller.isPresent() && stored != null && !caseAccess.mayReach(caller.get(), stored)) {
-			return refused(request, response, "Binary/" + stored.getIdElement().getIdPart() + " is not among the cases you may reach");
-		}
 		return true;
+	}
+
+	/** Whether the access policy lets the caller read the stored file ({@link CaseAccess}). */
+	private boolean reachable(Binary stored) {
+		return Caller.current().map(caller -> caseAccess.mayRead(caseAccess.actor(caller), stored)).orElse(true);
 	}
 
 	private boolean refused(HttpServletRequest request, HttpServletResponse response, String reason) throws IOException {

@@ -3,6 +3,7 @@ package org.example.secondopinion.security;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -174,23 +175,29 @@ public class ApiSecurityConfig {
 
 	@Bean
 	public CaseAccess caseAccess(DaoRegistry daoRegistry, ca.uhn.fhir.context.FhirContext fhirContext) {
-		return new CaseAccess(daoRegistry, fhirContext);
+		return new CaseAccess(daoRegistry, new MembershipOf(fhirContext), new PatientOfCaller(daoRegistry));
 	}
 
 	/**
-	 * HAPI's authorization on every FHIR interaction, and the boundary between organisations' cases, unless
+	 * The access policy's adapters on every FHIR interaction, and HAPI's authorization of scopes, unless
 	 * authentication is switched off for development (then nothing is labelled: there is no organisation).
+	 * The guards on storage are registered storage-wide, so that every path through HAPI's storage (REST,
+	 * transaction and batch entries, conditional matches, the server's own writes) meets them; their order
+	 * is {@link InterceptorOrder}.
 	 */
 	@Bean
 	public FhirServerExtension smartScopeAuthorization(SecurityProperties properties, DaoRegistry daoRegistry,
-			CaseAccess caseAccess, MatchUrlService matchUrls, IInterceptorService storageInterceptors) {
+			CaseAccess caseAccess, MatchUrlService matchUrls, IInterceptorService storageInterceptors,
+			ISearchParamExtractor searchParamExtractor) {
 		return server -> {
 			server.registerInterceptor(new ProtectedElements(server.getFhirContext()));
 			if (!properties.developmentWithoutAuthentication()) {
-				// storage-wide, so the server's own writes (e.g. the case's Task) are labelled too
-				storageInterceptors.registerInterceptor(new CaseBoundary(caseAccess,
-						new ReferencedLabels(server.getFhirContext(), daoRegistry, matchUrls), server.getFhirContext()));
-				server.registerInterceptor(new CaseRequestChecks(caseAccess, daoRegistry));
+				storageInterceptors.registerInterceptor(new WriteGuard(caseAccess,
+						new ReferencedLabels(server.getFhirContext(), daoRegistry, matchUrls), searchParamExtractor,
+						server.getFhirContext()));
+				storageInterceptors.registerInterceptor(new SearchGuard(caseAccess));
+				storageInterceptors.registerInterceptor(new ReadGuard(caseAccess));
+				server.registerInterceptor(new InstanceGuard(caseAccess));
 				PatientOfCaller patients = new PatientOfCaller(daoRegistry);
 				server.registerInterceptor(new CallerSearchNarrowing(patients, caseAccess));
 				server.registerInterceptor(new SmartScopeAuthorization(patients, caseAccess));

@@ -1,6 +1,5 @@
 package org.example.secondopinion.security;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.example.secondopinion.access.Assignment;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.DocumentReference;
@@ -96,33 +96,12 @@ public final class AssignedCases {
 		return at < 0 ? Optional.empty() : Optional.of(url.substring(at).replaceAll("/_history/.*$", ""));
 	}
 
-	/**
-	 * Whether the resource belongs to one of the cases: the case's Task, request or patient, a resource
-	 * referring to the request, a record filed under the patient, or a stored file such a record points to.
-	 */
-	boolean covers(IBaseResource resource, FhirContext fhirContext) {
-		String id = resource.getIdElement().hasIdPart() ? relative(resource.getIdElement()) : "";
-		switch (resource.fhirType()) {
-			case "Patient":
-				return patients.contains(id);
-			case "ServiceRequest":
-				return requests.contains(id);
-			case "Binary":
-				return binaries().contains(id);
-			case "Task":
-				if (tasks.contains(id)) {
-					return true;
-				}
-				break;
-			default:
-				break;
-		}
-		var terser = fhirContext.newTerser();
-		boolean refersToRequest = terser.getAllResourceReferences(resource).stream()
-				.map(info -> info.getResourceReference().getReferenceElement())
-				.anyMatch(reference -> reference.hasIdPart() && requests.contains(relative(reference)));
-		return refersToRequest || terser.getCompartmentOwnersForResource("Patient", resource, Set.of()).stream()
-				.anyMatch(owner -> patients.contains(relative(owner)));
+	/** The cases as the access policy sees them; the files are looked up when the policy first asks. */
+	Assignment asAssignment() {
+		Set<String> anchors = new HashSet<>(tasks);
+		anchors.addAll(requests);
+		anchors.addAll(patients);
+		return new Assignment(anchors, organisations, this::binaries);
 	}
 
 	/** The files the patients' records point to ({@code Binary/...} attachment urls); looked up when first needed. */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.example.secondopinion.access.Role;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -24,20 +25,11 @@ public record Caller(String clientId, Role role, List<SmartScope> scopes, String
 	public static final String ROLE_CLAIM = "second_opinion_role";
 	public static final String ORGANIZATION_CLAIM = "organization";
 
-	public enum Role {
-		/** A referring hospital's EHR system (SMART Backend Services). */
-		EHR,
-		/** A reviewing expert. */
-		EXPERT,
-		/** A second-opinion centre coordinator: sees all cases, writes no opinions. */
-		COORDINATOR,
-		/** A patient, through a patient app. */
-		PATIENT;
-
-		static Optional<Role> named(Object claim) {
-			return claim == null ? Optional.empty()
-					: Arrays.stream(values()).filter(role -> role.name().equalsIgnoreCase(claim.toString())).findFirst();
-		}
+	/** The role a token's claim names; never {@link Role#SERVER}, which no token can claim. */
+	static Optional<Role> roleNamed(Object claim) {
+		return claim == null ? Optional.empty()
+				: Arrays.stream(Role.values()).filter(role -> role != Role.SERVER)
+						.filter(role -> role.name().equalsIgnoreCase(claim.toString())).findFirst();
 	}
 
 	/** The caller of the current request, if it came with a valid token. */
@@ -48,7 +40,7 @@ public record Caller(String clientId, Role role, List<SmartScope> scopes, String
 
 	public static Caller of(Jwt token) {
 		String clientId = Optional.ofNullable(token.getClaimAsString("client_id")).orElse(token.getSubject());
-		Role role = Role.named(token.getClaims().get(ROLE_CLAIM)).orElse(Role.EHR);
+		Role role = roleNamed(token.getClaims().get(ROLE_CLAIM)).orElse(Role.EHR);
 		return new Caller(clientId, role, scopes(token.getClaims().get("scope")), token.getClaimAsString("fhirUser"),
 				token.getClaimAsString(ORGANIZATION_CLAIM));
 	}

@@ -1,77 +1,149 @@
 package org.example.secondopinion.security;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
+import ca.uhn.fhir.i18n.Msg;
+import java.util.Optional;
+import org.example.secondopinion.access.AccessPolicy;
+import org.example.secondopinion.access.Actor;
+import org.example.secondopinion.access.Decision;
+import org.example.secondopinion.access.Membership;
+import org.example.secondopinion.access.Role;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Which cases a caller may reach, on top of what its scopes allow:
- * <ul>
- *   <li>an EHR: the resources labelled with its organisation ({@link OrganisationLabels}), i.e. the cases
- *       it referred, their patients and everything filed with them, the opinions included;
- *   <li>an expert: the cases assigned to them ({@link AssignedCases});
- *   <li>a coordinator: every case (their scopes keep them from writing opinions);
- *   <li>a patient: decided by the compartment rules of their {@code patient/} scopes, not here.
- * </ul>
- * Shared resources (the directory, conformance resources) are open to every role.
+ * What the HAPI adapters share: the {@link AccessPolicy}, the caller of a request as an {@link Actor}
+ * (an expert's cases looked up once per request), a resource's {@link Membership}, and how a decision
+ * is answered. A refusal about a resource outside the caller's reach is thrown exactly as HAPI answers
+ * for a resource that does not exist, so the two cannot be told apart.
  */
 public class CaseAccess {
 
-	private static final String ASSIGNED_CASES = CaseAccess.class.getName() + ".assigned";
+	private static final Logger log = LoggerFactory.getLogger(CaseAccess.class);
+	private static final String ACTOR = CaseAccess.class.getName() + ".actor";
 
+	private final AccessPolicy policy = new AccessPolicy();
 	private final DaoRegistry daos;
-	private final FhirContext fhirContext;
+	private final MembershipOf memberships;
+	private final PatientOfCaller patients;
 
-	public CaseAccess(DaoRegistry daos, FhirContext fhirContext) {
+	public CaseAccess(DaoRegistry daos, MembershipOf memberships, PatientOfCaller patients) {
 		this.daos = daos;
-		this.fhirContext = fhirContext;
+		this.memberships = memberships;
+		this.patients = patients;
 	}
 
-	/** Whether the role is confined to some cases (EHRs and experts are; coordinators and patients are not here). */
-	public static boolean isConfined(Caller caller) {
-		return caller.role() == Caller.Role.EHR || caller.role() == Caller.Role.EXPERT;
+	public AccessPolicy policy() {
+		return policy;
 	}
 
-	public boolean mayReach(Caller caller, IBaseResource resource, RequestDetails request) {
-		if (!isConfined(caller) || OrganisationLabels.isShared(resource.fhirType())) {
-			return true;
+	public Membership membership(IBaseResource resource) {
+		return memberships.of(resource);
+	}
+
+	/** The caller of a client's request; the server for its own work (no token, or an internal request). */
+	public Actor actor(RequestDetails request) {
+		if (request == null || request instanceof SystemRequestDetails) {
+			return Actor.server();
 		}
-		if ("AuditEvent".equals(resource.fhirType())) {
-			return false; // the server's own records: for coordinators
-		}
-		if (caller.role() == Caller.Role.EHR) {
-			return caller.organization() != null && OrganisationLabels.of(resource).contains(caller.organization());
-		}
-		return assignedCases(caller, request).covers(resource, fhirContext);
+		return (Actor) request.getUserData().computeIfAbsent(ACTOR,
+				key -> Caller.current().map(caller -> actorOf(caller, request)).orElse(Actor.server()));
+	}
+
+	private Actor actorOf(Caller caller, RequestDetails request) {
+		return switch (caller.role()) {
+			case EHR -> Actor.ehr(caller.organization());
+			case EXPERT -> Actor.expert(AssignedCases.of(caller, daos).asAssignment());
+			case COORDINATOR -> Actor.coordinator();
+			case PATIENT -> Actor.patient(patients.of(caller, request).orElse(null));
+			case SERVER -> Actor.server();
+		};
 	}
 
 	/** For a single check outside HAPI's request processing (the streamed Binary path). */
-	public boolean mayReach(Caller caller, IBaseResource resource) {
-		return mayReach(caller, resource, new ca.uhn.fhir.rest.api.server.SystemRequestDetails());
+	public Actor actor(Caller caller) {
+		return actorOf(caller, new ca.uhn.fhir.rest.server.servlet.ServletRequestDetails());
 	}
 
-	/** The expert's cases, looked up once per request. */
-	public AssignedCases assignedCases(Caller caller, RequestDetails request) {
-		return (AssignedCases) request.getUserData()
-				.computeIfAbsent(ASSIGNED_CASES, key -> AssignedCases.of(caller, daos));
+	public boolean mayRead(Actor actor, IBaseResource resource) {
+		return policy.read(actor, membership(resource)).allowed();
+	}
+
+	public boolean isConfined(RequestDetails request) {
+		Role role = actor(request).role();
+		return role.isConfined() || role == Role.PATIENT;
 	}
 
 	/**
-	 * The check as a HAPI rule tester for read rules: nothing is known before the resource is loaded,
-	 * so the input side passes and every resource returned is checked.
+	 * Reads a stored resource as the server; for a deleted one, its last version before the delete (so a
+	 * deleted resource stays someone's); empty when it never existed.
 	 */
-	public IAuthRuleTester readTester(Caller caller) {
+	public Optional<IBaseResource> stored(IIdType id) {
+		var dao = daos.getResourceDao(id.getResourceType());
+		IIdType versionless = id.toUnqualifiedVersionless();
+		try {
+			return Optional.of(dao.read(versionless, new SystemRequestDetails()));
+		} catch (ResourceGoneException gone) {
+			try {
+				long deletedVersion = dao.read(versionless, new SystemRequestDetails(), true).getIdElement().getVersionIdPartAsLong();
+				return deletedVersion > 1
+						? Optional.of(dao.read(versionless.withVersion(Long.toString(deletedVersion - 1)), new SystemRequestDetails()))
+						: Optional.empty();
+			} catch (BaseServerResponseException | IllegalArgumentException e) {
+				return Optional.empty();
+			}
+		} catch (BaseServerResponseException | IllegalArgumentException e) {
+			return Optional.empty();
+		}
+	}
+
+	/** Throws the decision's refusal, if it is one. */
+	public void enforce(Decision decision, IIdType subject) {
+		if (decision.allowed()) {
+			return;
+		}
+		log.info("Refused by rule {}: {}", decision.rule(), subject == null ? "" : subject.toUnqualifiedVersionless().getValue());
+		throw refusal(decision, subject);
+	}
+
+	public static BaseServerResponseException refusal(Decision decision, IIdType subject) {
+		return switch (decision.outcome()) {
+			case NOT_FOUND -> notFound(subject);
+			case INVALID -> new UnprocessableEntityException(decision.describe());
+			default -> new ForbiddenOperationException(decision.describe());
+		};
+	}
+
+	/** HAPI's own answer for an id that does not exist, word for word. */
+	public static ResourceNotFoundException notFound(IIdType id) {
+		String value = id == null ? "" : id.toUnqualifiedVersionless().getValue();
+		return new ResourceNotFoundException(Msg.code(2001) + "Resource " + value + " is not known");
+	}
+
+	/**
+	 * The check as a HAPI rule tester for read rules, so that HAPI's authorization checks every resource
+	 * it returns against the same policy as {@link ReadGuard} does.
+	 */
+	public IAuthRuleTester readTester() {
 		return new IAuthRuleTester() {
 			@Override
 			public boolean matches(RuleTestRequest test) {
-				return test.resource == null || mayReach(caller, test.resource, test.requestDetails);
+				return test.resource == null || mayRead(actor(test.requestDetails), test.resource);
 			}
 
 			@Override
 			public boolean matchesOutput(RuleTestRequest test) {
-				return test.resource == null || mayReach(caller, test.resource, test.requestDetails);
+				return test.resource == null || mayRead(actor(test.requestDetails), test.resource);
 			}
 		};
 	}

@@ -1,6 +1,8 @@
 package org.example.secondopinion.security;
 
 import java.util.Collection;
+import org.example.secondopinion.access.Membership;
+import org.example.secondopinion.access.ResourceKinds;
 import java.util.Set;
 import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseCoding;
@@ -19,25 +21,17 @@ public final class OrganisationLabels {
 
 	public static final String SYSTEM = "https://second-opinion.example.org/fhir/CodeSystem/referring-organization";
 
-	private static final Set<String> SHARED = Set.of(
-			"Organization", "Practitioner", "PractitionerRole", "Location", "HealthcareService", "Endpoint",
-			"StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap", "SearchParameter", "NamingSystem",
-			"CapabilityStatement", "OperationDefinition", "ImplementationGuide", "CompartmentDefinition",
-			"StructureMap", "Questionnaire",
-			// our R4 subscription topics are Basic resources; clients are given no scope to create Basic
-			"Basic", "SubscriptionTopic");
-
 	private OrganisationLabels() {
 	}
 
 	/** Whether the type is shared by everyone rather than part of some organisation's cases. */
 	public static boolean isShared(String resourceType) {
-		return SHARED.contains(resourceType);
+		return ResourceKinds.isDirectory(resourceType);
 	}
 
 	/** Whether resources of the type carry the label: everything but the shared types and the audit trail. */
 	public static boolean isLabelled(String resourceType) {
-		return !isShared(resourceType) && !"AuditEvent".equals(resourceType);
+		return ResourceKinds.of(resourceType) == Membership.Kind.CASE_DATA;
 	}
 
 	/** The organisations the resource is labelled with. */

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * </ul>
  * Each is refused with 422 and nothing is stored (inside a transaction, the whole transaction).
  */
-@Interceptor
+@Interceptor(order = InterceptorOrder.PROTECTED_ELEMENTS)
 public class ProtectedElements {
 
 	private final FhirContext fhirContext;

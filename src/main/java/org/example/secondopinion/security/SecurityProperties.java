@@ -1,6 +1,7 @@
 package org.example.secondopinion.security;
 
 import java.time.Duration;
+import org.example.secondopinion.access.Role;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -65,7 +66,7 @@ public record SecurityProperties(
 	 * A registered client.
 	 *
 	 * @param clientId           its id
-	 * @param role               the role its tokens carry ({@link Caller.Role})
+	 * @param role               the role its tokens carry ({@link Role})
 	 * @param scopes             the SMART scopes it may ask for
 	 * @param jwks               its public keys as an inline JWK set (JSON), or a {@code classpath:} location of one,
 	 *                           for {@code private_key_jwt} authentication (SMART Backend Services)
@@ -78,7 +79,7 @@ public record SecurityProperties(
 	 */
 	public record Client(
 			String clientId,
-			Caller.Role role,
+			Role role,
 			@DefaultValue List<String> scopes,
 			String jwks,
 			String jwksUrl,

@@ -56,7 +56,7 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 		rules.allow("capability statement").metadata();
 		Caller.current().ifPresent(caller -> {
 			Optional<String> patient = caller.hasPatientScopes() ? patients.of(caller, request) : Optional.empty();
-			IAuthRuleTester reachable = caseAccess.readTester(caller);
+			IAuthRuleTester reachable = caseAccess.readTester();
 			caller.scopes().forEach(scope -> addRules(rules, scope, patient, reachable));
 			addOperationRules(rules, caller);
 			if (caller.scopes().stream().anyMatch(SmartScopeAuthorization::writes)) {
@@ -91,7 +91,7 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 	/**
 	 * {@code patient/} scopes reach only the resources in the compartment of the token's patient
 	 * ({@link PatientOfCaller}); without a known patient they reach nothing. Other scopes read only what
-	 * {@link CaseAccess} lets the caller reach; what they write is checked by {@link CaseBoundary}.
+	 * {@link CaseAccess} lets the caller reach; what they write is checked by {@link WriteGuard}.
 	 */
 	private static void addRules(IAuthRuleBuilder rules, SmartScope scope, Optional<String> patient, IAuthRuleTester reachable) {
 		if (scope.context() == SmartScope.Context.PATIENT) {

@@ -1,0 +1,6 @@
+package org.example.secondopinion.access;
+
+/** A change to stored resources, however it arrives (REST, transaction entry, patch, conditional, upload). */
+public enum Interaction {
+	CREATE, UPDATE, DELETE
+}

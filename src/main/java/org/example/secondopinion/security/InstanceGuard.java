@@ -1,0 +1,70 @@
+package org.example.secondopinion.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.Set;
+import org.example.secondopinion.access.Actor;
+import org.example.secondopinion.access.Membership;
+import org.example.secondopinion.access.ResourceKinds;
+import org.example.secondopinion.access.Role;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.IdType;
+
+/**
+ * A request that names one resource ({@code [type]/[id]} with any interaction or operation: read, vread,
+ * history, update, patch, delete, {@code $meta}, {@code $meta-add}, {@code $meta-delete}, {@code $case},
+ * {@code $assign}...) is asked of the policy before HAPI acts on it. A resource outside the caller's
+ * reach answers exactly as a missing one, and an operation the caller's role may not run (assigning a
+ * case) changes nothing. Writes are judged again on storage ({@link WriteGuard}), where transaction
+ * entries arrive too.
+ */
+@Interceptor(order = InterceptorOrder.INSTANCE_GUARD)
+public class InstanceGuard {
+
+	private static final Set<RestOperationTypeEnum> ON_ONE_RESOURCE = Set.of(
+			RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD, RestOperationTypeEnum.HISTORY_INSTANCE,
+			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE,
+			RestOperationTypeEnum.META, RestOperationTypeEnum.META_ADD, RestOperationTypeEnum.META_DELETE,
+			RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, RestOperationTypeEnum.GET_PAGE);
+
+	private final CaseAccess access;
+
+	public InstanceGuard(CaseAccess access) {
+		this.access = access;
+	}
+
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	public void onlyWithinReach(RequestDetails request, RestOperationTypeEnum operation) {
+		if (!ON_ONE_RESOURCE.contains(operation) || request.getId() == null || !request.getId().hasIdPart()
+				|| request.getResourceName() == null) {
+			return;
+		}
+		Actor actor = access.actor(request);
+		if (actor.role() == Role.SERVER) {
+			return;
+		}
+		IIdType id = new IdType(request.getResourceName(), request.getId().getIdPart());
+		IBaseResource stored = access.stored(id).orElse(null);
+		if (stored == null) {
+			return; // HAPI answers for a missing or deleted resource itself (for an update: WriteGuard)
+		}
+		Membership target = access.membership(stored);
+		if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE) {
+			access.enforce(access.policy().operation(actor, request.getOperation(), target), id);
+		} else if (ResourceKinds.of(target.type()) != Membership.Kind.DIRECTORY) {
+			access.enforce(access.policy().read(actor, target), id);
+		}
+	}
+
+	/** The history of a whole type or of the server would list what a confined caller cannot reach. */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	public void historyOfOneResourceOnly(RequestDetails request, RestOperationTypeEnum operation) {
+		if (operation == RestOperationTypeEnum.HISTORY_TYPE || operation == RestOperationTypeEnum.HISTORY_SYSTEM) {
+			access.enforce(access.policy().historyBeyondOneResource(access.actor(request)), null);
+		}
+	}
+}

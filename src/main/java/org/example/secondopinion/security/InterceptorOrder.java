@@ -1,0 +1,21 @@
+package org.example.secondopinion.security;
+
+/**
+ * The order of our interceptors where it matters, in one place (lower runs first on the same pointcut).
+ * HAPI's own authorization interceptor runs at its default order, 0.
+ */
+public final class InterceptorOrder {
+
+	/** Refuses what no client may set (security labels, HAPI's binary-storage extension) before anything reads it. */
+	public static final int PROTECTED_ELEMENTS = -300;
+	/** Answers an instance-level request on an unreachable resource as for a missing one, before HAPI acts on it. */
+	public static final int INSTANCE_GUARD = -200;
+	/** Checks and narrows every search, including a conditional write's match and a batch's searches. */
+	public static final int SEARCH_GUARD = -100;
+	/** Leaves out unreachable resources before HAPI's authorization checks what is returned. */
+	public static final int READ_GUARD = -50;
+	/** Judges writes after validation (order 0), so the profiles see a resource as the client sent it. */
+	public static final int WRITE_GUARD = 100;
+
+	private InterceptorOrder() {}
+}

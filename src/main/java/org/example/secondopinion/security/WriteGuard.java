@@ -1,0 +1,206 @@
+package org.example.secondopinion.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.i18n.Msg;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
+import ca.uhn.fhir.jpa.searchparam.extractor.PathAndRef;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.util.FhirTerser;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.example.secondopinion.access.Actor;
+import org.example.secondopinion.access.Interaction;
+import org.example.secondopinion.access.Membership;
+import org.example.secondopinion.access.ResourceKinds;
+import org.example.secondopinion.access.Role;
+import org.example.secondopinion.access.TaskFacts;
+import org.example.secondopinion.lifecycle.CaseState;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+
+/**
+ * Every write reaches HAPI's storage through these hooks, whatever its path: create, update, JSON and
+ * FHIRPath patch, the conditional forms, transaction and batch entries, and the server's own writes.
+ * Each is asked of the policy twice:
+ * <ul>
+ *   <li>before it is stored, on the resource as it was and the kind of change ({@code change}, and for a
+ *       Task {@code taskChange}); the resource is labelled here with the organisation it belongs to: an
+ *       EHR's with the EHR's, anyone else's with the labels of what it refers to, and updates keep theirs;
+ *   <li>just before the transaction commits, on the resource as it will be stored, its references resolved
+ *       ({@code contents}): every case resource it refers to must be within the caller's reach, and a
+ *       reference to one outside it is answered word for word as a reference to a missing resource.
+ * </ul>
+ * Registered with HAPI's storage-wide interceptors, so the server's own writes are labelled too. Inside a
+ * transaction a refusal stores nothing of it.
+ */
+@Interceptor(order = InterceptorOrder.WRITE_GUARD)
+public class WriteGuard {
+
+	private static final String TARGETS = WriteGuard.class.getName() + ".targets";
+
+	private final CaseAccess access;
+	private final ReferencedLabels referencedLabels;
+	private final ISearchParamExtractor links;
+	private final FhirContext fhirContext;
+
+	WriteGuard(CaseAccess access, ReferencedLabels referencedLabels, ISearchParamExtractor links, FhirContext fhirContext) {
+		this.access = access;
+		this.referencedLabels = referencedLabels;
+		this.links = links;
+		this.fhirContext = fhirContext;
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void created(RequestDetails request, IBaseResource resource) {
+		Actor actor = access.actor(request);
+		String type = resource.fhirType();
+		boolean clientChosenId = resource.getIdElement().hasIdPart();
+		access.enforce(access.policy().change(actor, Interaction.CREATE, type, null, clientChosenId),
+				resource.getIdElement().withResourceType(type));
+		if (resource instanceof Task task) {
+			access.enforce(access.policy().taskChange(actor, null, facts(task)), null);
+		}
+		label(actor, request, resource);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void updated(RequestDetails request, IBaseResource previous, IBaseResource updated) {
+		Actor actor = access.actor(request);
+		access.enforce(access.policy().change(actor, Interaction.UPDATE, updated.fhirType(), access.membership(previous), false),
+				previous.getIdElement().withResourceType(previous.fhirType()));
+		if (previous instanceof Task before && updated instanceof Task after) {
+			access.enforce(access.policy().taskChange(actor, facts(before), facts(after)), null);
+		}
+		Set<String> labels = OrganisationLabels.of(previous);
+		if (labels.isEmpty()) {
+			label(actor, request, updated); // a resource stored before it had labels
+		} else {
+			OrganisationLabels.set(updated, labels);
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+	public void deleted(RequestDetails request, IBaseResource resource) {
+		Actor actor = access.actor(request);
+		access.enforce(access.policy().change(actor, Interaction.DELETE, resource.fhirType(), access.membership(resource), false),
+				resource.getIdElement().withResourceType(resource.fhirType()));
+		if (resource instanceof Task task) {
+			access.enforce(access.policy().taskChange(actor, facts(task), null), null);
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void createdContents(RequestDetails request, IBaseResource resource) {
+		checkContents(request, resource);
+	}
+
+	/** HAPI passes the old resource first and the new one second: the new one is judged. */
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void updatedContents(RequestDetails request, IBaseResource previous, IBaseResource updated) {
+		checkContents(request, updated);
+	}
+
+	private void label(Actor actor, RequestDetails request, IBaseResource resource) {
+		if (!OrganisationLabels.isLabelled(resource.fhirType())) {
+			return;
+		}
+		if (actor.role() == Role.EHR) {
+			OrganisationLabels.set(resource, actor.organisationIfKnown().map(Set::of).orElse(Set.of()));
+		} else if (actor.role() != Role.SERVER || OrganisationLabels.of(resource).isEmpty()) {
+			OrganisationLabels.set(resource, referencedLabels.of(resource, request));
+		}
+		// else: the server's own write that set its labels itself (a streamed upload)
+	}
+
+	private void checkContents(RequestDetails request, IBaseResource resource) {
+		Actor actor = access.actor(request);
+		if (actor.role() == Role.SERVER) {
+			return;
+		}
+		Map<String, Membership> targets = targets(resource, request);
+		if (actor.role().isConfined()) {
+			targets.forEach((path, target) -> {
+				if (!access.policy().read(actor, target).allowed()) {
+					throw referenceNotFound(target.id(), path);
+				}
+			});
+		}
+		access.enforce(access.policy().contents(actor, access.membership(resource), new LinkedHashSet<>(targets.values())),
+				resource.getIdElement());
+	}
+
+	/**
+	 * What the resource refers to, by the path HAPI names it with: its indexed references (HAPI's own
+	 * paths), its other references, and the stored files its attachments name. A reference that resolves
+	 * to nothing is answered as HAPI answers it; for a confined caller, also one HAPI does not index.
+	 */
+	private Map<String, Membership> targets(IBaseResource resource, RequestDetails request) {
+		Map<String, Membership> targets = new LinkedHashMap<>();
+		Actor actor = access.actor(request);
+		for (PathAndRef link : links.extractResourceLinks(resource, false)) {
+			IIdType id = link.getRef() == null ? null : link.getRef().getReferenceElement();
+			addTarget(targets, link.getPath(), id, request, actor);
+		}
+		FhirTerser terser = fhirContext.newTerser();
+		terser.getAllResourceReferences(resource).forEach(info -> addTarget(targets,
+				resource.fhirType() + "." + info.getName(), info.getResourceReference().getReferenceElement(), request, actor));
+		terser.getAllPopulatedChildElementsOfType(resource, Attachment.class).stream()
+				.map(attachment -> AssignedCases.binaryIn(attachment.getUrl()))
+				.flatMap(Optional::stream)
+				.forEach(binary -> addTarget(targets, resource.fhirType() + ".content.attachment.url", new IdType(binary), request, actor));
+		return targets;
+	}
+
+	private void addTarget(Map<String, Membership> targets, String path, IIdType id, RequestDetails request, Actor actor) {
+		if (id == null || !id.hasResourceType() || !id.hasIdPart() || id.isAbsolute() || id.isLocal()
+				|| !OrganisationLabels.isLabelled(id.getResourceType())) {
+			return;
+		}
+		String key = id.toUnqualifiedVersionless().getValue();
+		if (targets.values().stream().anyMatch(known -> known.id().equals(key))) {
+			return;
+		}
+		Membership target = lookedUp(key, request);
+		if (target == null) {
+			if (actor.role().isConfined()) {
+				throw referenceNotFound(key, path);
+			}
+			return;
+		}
+		targets.put(path + " " + key, target);
+	}
+
+	@SuppressWarnings("unchecked")
+	private Membership lookedUp(String reference, RequestDetails request) {
+		Map<String, Optional<Membership>> cache = request == null ? new HashMap<>()
+				: (Map<String, Optional<Membership>>) request.getUserData().computeIfAbsent(TARGETS, key -> new HashMap<>());
+		return cache.computeIfAbsent(reference, key -> access.stored(new IdType(key)).map(access::membership)).orElse(null);
+	}
+
+	/** HAPI's answer for a reference to a resource that does not exist, word for word. */
+	private static InvalidRequestException referenceNotFound(String reference, String path) {
+		String at = path.contains(" ") ? path.substring(0, path.indexOf(' ')) : path;
+		return new InvalidRequestException(Msg.code(1094) + "Resource " + reference + " not found, specified in path: " + at);
+	}
+
+	private static TaskFacts facts(Task task) {
+		boolean caseTask = task.getBusinessStatus().getCoding().stream()
+				.anyMatch(coding -> CaseState.BUSINESS_STATUS_SYSTEM.equals(coding.getSystem()));
+		return new TaskFacts(caseTask, task.getOwner().getReference(), task.hasStatus() ? task.getStatus().toCode() : "",
+				Stream.concat(Stream.of(task.getFocus(), task.getFor()), task.getBasedOn().stream())
+						.map(Reference::getReference).map(reference -> reference == null ? "" : reference).toList());
+	}
+}
