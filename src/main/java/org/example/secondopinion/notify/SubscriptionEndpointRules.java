@@ -11,8 +11,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Subscription;
 
 /**
- * Refuses, with 422, a Subscription whose rest-hook endpoint the {@link EndpointPolicy} does not
- * allow, on create and on update, also inside a transaction (which then stores nothing).
+ * Refuses, with 422, a Subscription with any channel but rest-hook (websocket, email, sms, message), or
+ * whose rest-hook endpoint the {@link EndpointPolicy} does not allow, on create and on update, also inside
+ * a transaction (which then stores nothing).
  */
 @Interceptor
 public class SubscriptionEndpointRules {
@@ -34,21 +35,29 @@ public class SubscriptionEndpointRules {
 	}
 
 	private void check(IBaseResource resource) {
-		if (!(resource instanceof Subscription subscription)
-				|| subscription.getChannel().getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
+		if (!(resource instanceof Subscription subscription)) {
 			return;
+		}
+		if (subscription.getChannel().getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
+			String type = subscription.getChannel().hasType() ? subscription.getChannel().getType().toCode() : "none";
+			throw refusal("Subscription.channel.type", "Subscription.channel.type '" + type + "' is refused: this server "
+					+ "delivers notifications over rest-hook only (https, to hosts its operator allowed)", "only rest-hook channels");
 		}
 		String endpoint = subscription.getChannel().getEndpoint();
 		policy.refusal(endpoint).ifPresent(reason -> {
-			OperationOutcome outcome = new OperationOutcome();
-			outcome.addIssue()
-					.setSeverity(IssueSeverity.ERROR)
-					.setCode(IssueType.BUSINESSRULE)
-					.setDiagnostics("Subscription.channel.endpoint '" + endpoint + "' is refused: " + reason
-							+ ". Notifications go only to https endpoints on hosts the server's operator allowed"
-							+ " (second-opinion.notifications.allowed-hosts).")
-					.addExpression("Subscription.channel.endpoint");
-			throw new UnprocessableEntityException(reason, outcome);
+			throw refusal("Subscription.channel.endpoint", "Subscription.channel.endpoint '" + endpoint + "' is refused: "
+					+ reason + ". Notifications go only to https endpoints on hosts the server's operator allowed"
+					+ " (second-opinion.notifications.allowed-hosts).", reason);
 		});
+	}
+
+	private static UnprocessableEntityException refusal(String element, String diagnostics, String reason) {
+		OperationOutcome outcome = new OperationOutcome();
+		outcome.addIssue()
+				.setSeverity(IssueSeverity.ERROR)
+				.setCode(IssueType.BUSINESSRULE)
+				.setDiagnostics(diagnostics)
+				.addExpression(element);
+		return new UnprocessableEntityException(reason, outcome);
 	}
 }

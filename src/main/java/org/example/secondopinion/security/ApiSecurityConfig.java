@@ -198,6 +198,7 @@ public class ApiSecurityConfig {
 				storageInterceptors.registerInterceptor(new SearchGuard(caseAccess));
 				storageInterceptors.registerInterceptor(new ReadGuard(caseAccess));
 				server.registerInterceptor(new InstanceGuard(caseAccess));
+				server.registerInterceptor(new ConditionalUrlNarrowing(caseAccess));
 				PatientOfCaller patients = new PatientOfCaller(daoRegistry);
 				server.registerInterceptor(new CallerSearchNarrowing(patients, caseAccess));
 				server.registerInterceptor(new SmartScopeAuthorization(patients, caseAccess));

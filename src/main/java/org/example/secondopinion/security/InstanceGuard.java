@@ -50,7 +50,12 @@ public class InstanceGuard {
 		IIdType id = new IdType(request.getResourceName(), request.getId().getIdPart());
 		IBaseResource stored = access.stored(id).orElse(null);
 		if (stored == null) {
-			return; // HAPI answers for a missing or deleted resource itself (for an update: WriteGuard)
+			if (actor.role().isConfined()) {
+				// HAPI's answers for a missing id differ by interaction (a delete of one succeeds); a confined
+				// caller gets one answer, the same as for a resource outside its reach
+				throw CaseAccess.notFound(id);
+			}
+			return;
 		}
 		Membership target = access.membership(stored);
 		if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE) {

@@ -62,6 +62,26 @@ public class ProtectedElements {
 		}
 	}
 
+	/**
+	 * XML with a document type declaration is refused whatever the path (a resource, a Bundle posted to the
+	 * base URL, a Parameters body): FHIR XML has no DTD, and a DOCTYPE is how entity expansion attacks begin.
+	 * Checked on the raw body, before any parser sees it.
+	 */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	public void refuseDoctypes(RequestDetails request) {
+		String contentType = request.getHeader("Content-Type");
+		if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).contains("xml")) {
+			return;
+		}
+		byte[] body = request.loadRequestContents();
+		if (body != null && DOCTYPE.matcher(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)).find()) {
+			throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+					"XML with a DOCTYPE declaration is refused: FHIR XML has none");
+		}
+	}
+
+	private static final java.util.regex.Pattern DOCTYPE = java.util.regex.Pattern.compile("<!DOCTYPE", java.util.regex.Pattern.CASE_INSENSITIVE);
+
 	/** Checked on the request as received, before HAPI's binary storage adds its own extensions. */
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
 	public void refuseClientSetElements(RequestDetails request) {

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import org.example.secondopinion.audit.AuditTrail;
+import org.example.secondopinion.audit.HttpAuditEvents;
 import org.example.secondopinion.security.Caller;
 import org.example.secondopinion.security.SecurityProperties;
 import org.example.secondopinion.security.SecurityProperties.Client;
@@ -48,6 +50,8 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ErrorAuthenticationFailureHandler;
 
 /**
  * The development authorization server: Spring Authorization Server in the same process, at
@@ -65,17 +69,20 @@ public class DevelopmentAuthorizationServerConfig {
 
 	@Bean
 	@Order(1)
-	public SecurityFilterChain authorizationServerSecurity(HttpSecurity http, ClientAssertionDecoders assertionDecoders)
-			throws Exception {
+	public SecurityFilterChain authorizationServerSecurity(HttpSecurity http, ClientAssertionDecoders assertionDecoders,
+			AuditTrail audit) throws Exception {
 		OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
+		AuthenticationFailureHandler refusals = auditedRefusals(audit);
 		http.securityMatcher(server.getEndpointsMatcher())
 				.with(server, configurer -> configurer
 						.clientAuthentication(authentication -> authentication
+								.errorResponseHandler(refusals)
 								.authenticationProviders(providers -> providers.stream()
 										.filter(JwtClientAssertionAuthenticationProvider.class::isInstance)
 										.map(JwtClientAssertionAuthenticationProvider.class::cast)
 										.forEach(provider -> provider.setJwtDecoderFactory(assertionDecoders))))
 						.tokenEndpoint(token -> token
+								.errorResponseHandler(refusals)
 								.authenticationProviders(providers -> providers.stream()
 										.filter(OAuth2ClientCredentialsAuthenticationProvider.class::isInstance)
 										.map(OAuth2ClientCredentialsAuthenticationProvider.class::cast)
@@ -84,6 +91,22 @@ public class DevelopmentAuthorizationServerConfig {
 				.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
 				.csrf(csrf -> csrf.ignoringRequestMatchers(server.getEndpointsMatcher()));
 		return http.build();
+	}
+
+	/**
+	 * A refused token request (a client that cannot authenticate, a scope it is not registered for) is
+	 * answered as the authorization server does, and recorded in the audit trail like any refusal.
+	 */
+	private static AuthenticationFailureHandler auditedRefusals(AuditTrail audit) {
+		OAuth2ErrorAuthenticationFailureHandler answer = new OAuth2ErrorAuthenticationFailureHandler();
+		return (request, response, failure) -> {
+			String error = failure instanceof OAuth2AuthenticationException oauth ? oauth.getError().getErrorCode() : "invalid_request";
+			int status = OAuth2ErrorCodes.INVALID_CLIENT.equals(error) ? 401 : 400;
+			String client = request.getParameter("client_id");
+			audit.record(HttpAuditEvents.event(request, status, "Token refused (" + error + ")"
+					+ (client == null ? "" : " for client " + client)));
+			answer.onAuthenticationFailure(request, response, failure);
+		};
 	}
 
 	/** A client may ask for any SMART scope within those it is registered for (not only those exact strings). */

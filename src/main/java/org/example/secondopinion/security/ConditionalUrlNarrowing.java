@@ -1,0 +1,65 @@
+package org.example.secondopinion.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import org.example.secondopinion.access.Actor;
+import org.example.secondopinion.access.Role;
+import org.hl7.fhir.r4.model.Bundle;
+
+/**
+ * An EHR's conditional writes ({@code If-None-Exist}, {@code PUT/PATCH/DELETE [type]?...}, and the same in
+ * transaction and batch entries) carry its organisation's label in their match URL. {@link SearchGuard}
+ * already narrows the match itself; the URL must say so too, because HAPI keeps each conditional create's
+ * URL as a unique key against duplicate retries, and two hospitals using the same identifier must not
+ * collide on it (the loser would learn that the other holds a resource with that identifier).
+ */
+@Interceptor(order = InterceptorOrder.INSTANCE_GUARD)
+public class ConditionalUrlNarrowing {
+
+	private final CaseAccess access;
+
+	public ConditionalUrlNarrowing(CaseAccess access) {
+		this.access = access;
+	}
+
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+	public void narrow(RequestDetails request, RestOperationTypeEnum operation) {
+		Actor actor = access.actor(request);
+		if (actor.role() != Role.EHR) {
+			return;
+		}
+		String narrowing = "_security=" + URLEncoder.encode(
+				OrganisationLabels.searchValue(actor.organisationIfKnown().orElse("none")), StandardCharsets.UTF_8);
+		if (request.getResource() instanceof Bundle bundle) {
+			for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+				Bundle.BundleEntryRequestComponent entryRequest = entry.getRequest();
+				if (entryRequest.hasIfNoneExist()) {
+					entryRequest.setIfNoneExist(entryRequest.getIfNoneExist() + "&" + narrowing);
+				}
+				boolean conditional = entryRequest.hasUrl() && entryRequest.getUrl().contains("?")
+						&& entryRequest.getMethod() != null && entryRequest.getMethod() != Bundle.HTTPVerb.GET
+						&& entryRequest.getMethod() != Bundle.HTTPVerb.POST;
+				if (conditional) {
+					entryRequest.setUrl(entryRequest.getUrl() + "&" + narrowing);
+				}
+			}
+		}
+		String conditionalUrl = switch (operation) {
+			case CREATE, UPDATE, PATCH, DELETE -> request.getConditionalUrl(operation);
+			default -> null;
+		};
+		if (conditionalUrl != null && !conditionalUrl.isBlank()) {
+			if (operation == RestOperationTypeEnum.CREATE) {
+				request.setHeaders(Constants.HEADER_IF_NONE_EXIST, java.util.List.of(conditionalUrl + "&" + narrowing));
+			} else {
+				request.setFixedConditionalUrl(conditionalUrl + "&" + narrowing);
+			}
+		}
+	}
+}
