@@ -39,6 +39,9 @@ public class ConditionalUrlNarrowing {
 		if (request.getResource() instanceof Bundle bundle) {
 			for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
 				Bundle.BundleEntryRequestComponent entryRequest = entry.getRequest();
+				if (!isCaseData(entry.hasResource() ? entry.getResource().fhirType() : typeOf(entryRequest.getUrl()))) {
+					continue; // the directory is shared: its conditional writes match everyone's
+				}
 				if (entryRequest.hasIfNoneExist()) {
 					entryRequest.setIfNoneExist(entryRequest.getIfNoneExist() + "&" + narrowing);
 				}
@@ -54,12 +57,25 @@ public class ConditionalUrlNarrowing {
 			case CREATE, UPDATE, PATCH, DELETE -> request.getConditionalUrl(operation);
 			default -> null;
 		};
-		if (conditionalUrl != null && !conditionalUrl.isBlank()) {
+		if (conditionalUrl != null && !conditionalUrl.isBlank() && isCaseData(request.getResourceName())) {
 			if (operation == RestOperationTypeEnum.CREATE) {
 				request.setHeaders(Constants.HEADER_IF_NONE_EXIST, java.util.List.of(conditionalUrl + "&" + narrowing));
 			} else {
 				request.setFixedConditionalUrl(conditionalUrl + "&" + narrowing);
 			}
 		}
+	}
+
+	private static boolean isCaseData(String type) {
+		return type != null && OrganisationLabels.isLabelled(type);
+	}
+
+	private static String typeOf(String url) {
+		if (url == null) {
+			return null;
+		}
+		int end = url.indexOf('?');
+		String path = end < 0 ? url : url.substring(0, end);
+		return path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
 	}
 }
