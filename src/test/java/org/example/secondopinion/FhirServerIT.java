@@ -101,10 +101,14 @@ public abstract class FhirServerIT {
 		return client;
 	}
 
-	/** A FHIR client with the sample coordinator's token: sees every case, keeps the directory. */
+	/** A FHIR client with the sample coordinator's token: sees every case, assigns and rejects them, keeps the directory. */
 	protected IGenericClient coordinator() {
-		return clientWithToken(tokenWithSecret("coordinator", "dev-coordinator",
-				"user/*.rs user/PractitionerRole.cru user/Practitioner.cru user/Organization.cru"));
+		return clientWithToken(coordinatorToken());
+	}
+
+	protected String coordinatorToken() {
+		return tokenWithSecret("coordinator", "dev-coordinator",
+				"user/*.rs user/ServiceRequest.u user/Task.u user/PractitionerRole.cru user/Practitioner.cru user/Organization.cru");
 	}
 
 	/** An access token of one of the development stand-ins with a client secret (experts, coordinator, patient). */

@@ -19,7 +19,7 @@ public final class ResourceKinds {
 	private ResourceKinds() {}
 
 	public static boolean isDirectory(String type) {
-		return DIRECTORY.contains(type);
+		return type != null && DIRECTORY.contains(type);
 	}
 
 	public static boolean isAuditTrail(String type) {

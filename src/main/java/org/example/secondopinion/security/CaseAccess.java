@@ -89,20 +89,20 @@ public class CaseAccess {
 	 * deleted resource stays someone's); empty when it never existed.
 	 */
 	public Optional<IBaseResource> stored(IIdType id) {
+		if (!daos.isResourceTypeSupported(id.getResourceType())) {
+			return Optional.empty();
+		}
 		var dao = daos.getResourceDao(id.getResourceType());
 		IIdType versionless = id.toUnqualifiedVersionless();
 		try {
 			return Optional.of(dao.read(versionless, new SystemRequestDetails()));
 		} catch (ResourceGoneException gone) {
-			try {
-				long deletedVersion = dao.read(versionless, new SystemRequestDetails(), true).getIdElement().getVersionIdPartAsLong();
-				return deletedVersion > 1
-						? Optional.of(dao.read(versionless.withVersion(Long.toString(deletedVersion - 1)), new SystemRequestDetails()))
-						: Optional.empty();
-			} catch (BaseServerResponseException | IllegalArgumentException e) {
-				return Optional.empty();
-			}
-		} catch (BaseServerResponseException | IllegalArgumentException e) {
+			IBaseResource deleted = dao.read(versionless, new SystemRequestDetails(), true);
+			long deletedVersion = deleted.getIdElement().getVersionIdPartAsLong();
+			return deletedVersion > 1
+					? Optional.of(dao.read(versionless.withVersion(Long.toString(deletedVersion - 1)), new SystemRequestDetails()))
+					: Optional.empty();
+		} catch (ResourceNotFoundException missing) {
 			return Optional.empty();
 		}
 	}

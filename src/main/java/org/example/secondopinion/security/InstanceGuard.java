@@ -12,6 +12,7 @@ import org.example.secondopinion.access.ResourceKinds;
 import org.example.secondopinion.access.Role;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 
 /**
@@ -39,15 +40,43 @@ public class InstanceGuard {
 
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
 	public void onlyWithinReach(RequestDetails request, RestOperationTypeEnum operation) {
+		if (operation == RestOperationTypeEnum.TRANSACTION && request.getResource() instanceof Bundle bundle) {
+			entriesWithinReach(request, bundle);
+			return;
+		}
 		if (!ON_ONE_RESOURCE.contains(operation) || request.getId() == null || !request.getId().hasIdPart()
 				|| request.getResourceName() == null) {
 			return;
 		}
+		check(request, operation, new IdType(request.getResourceName(), request.getId().getIdPart()));
+	}
+
+	/**
+	 * The entries of a transaction or batch that change one named resource ({@code PUT}, {@code PATCH},
+	 * {@code DELETE} of {@code [type]/[id]}) are checked as the same requests made alone would be, so that
+	 * an entry on a missing id and one on an unreachable id fail the same way. (Read entries are checked
+	 * one by one as HAPI handles them.)
+	 */
+	private void entriesWithinReach(RequestDetails request, Bundle bundle) {
+		for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+			Bundle.HTTPVerb method = entry.getRequest().getMethod();
+			String url = entry.getRequest().getUrl();
+			if (method == null || url == null || url.contains("?")
+					|| (method != Bundle.HTTPVerb.PUT && method != Bundle.HTTPVerb.PATCH && method != Bundle.HTTPVerb.DELETE)) {
+				continue;
+			}
+			IdType id = new IdType(url);
+			if (id.hasResourceType() && id.hasIdPart()) {
+				check(request, RestOperationTypeEnum.UPDATE, new IdType(id.getResourceType(), id.getIdPart()));
+			}
+		}
+	}
+
+	private void check(RequestDetails request, RestOperationTypeEnum operation, IIdType id) {
 		Actor actor = access.actor(request);
 		if (actor.role() == Role.SERVER) {
 			return;
 		}
-		IIdType id = new IdType(request.getResourceName(), request.getId().getIdPart());
 		IBaseResource stored = access.stored(id).orElse(null);
 		if (stored == null) {
 			if (actor.role().isConfined()) {

@@ -165,7 +165,10 @@ public class WriteGuard {
 	}
 
 	private void addTarget(Map<String, Membership> targets, String path, IIdType id, RequestDetails request, Actor actor) {
-		if (id == null || !id.hasResourceType() || !id.hasIdPart() || id.isAbsolute() || id.isLocal()
+		// a conditional reference (Patient?identifier=...) is resolved by a search, which SearchGuard narrows
+		boolean conditional = id != null && id.getValue() != null && id.getValue().contains("?");
+		if (id == null || conditional || !id.hasResourceType() || !id.hasIdPart() || id.isAbsolute() || id.isLocal()
+				|| !fhirContext.getResourceTypes().contains(id.getResourceType())
 				|| !OrganisationLabels.isLabelled(id.getResourceType())) {
 			return;
 		}

@@ -178,10 +178,16 @@ class CaseLifecycleIT extends FhirServerIT {
 		Task task = task(request(sample));
 		task.setStatus(Task.TaskStatus.COMPLETED);
 
-		HttpResponse<String> response = put("/Task/" + task.getIdElement().getIdPart(), FHIR.newJsonParser().encodeResourceToString(task));
+		task.getMeta().getSecurity().clear();
+		String completed = FHIR.newJsonParser().encodeResourceToString(task);
 
-		assertThat(response.statusCode()).isEqualTo(409);
-		assertThat(response.body()).contains("current state: assigned").contains("requested: Task.status completed");
+		HttpResponse<String> byEhr = put("/Task/" + task.getIdElement().getIdPart(), completed);
+		assertThat(byEhr.statusCode()).as(byEhr.body()).isEqualTo(403);
+		assertThat(byEhr.body()).contains("[case-state-by-server]");
+
+		HttpResponse<String> byCoordinator = as(coordinatorToken(), "PUT", "/Task/" + task.getIdElement().getIdPart(), completed);
+		assertThat(byCoordinator.statusCode()).as(byCoordinator.body()).isEqualTo(409);
+		assertThat(byCoordinator.body()).contains("current state: assigned").contains("requested: Task.status completed");
 		assertThat(businessStatus(task(request(sample)))).isEqualTo("assigned");
 	}
 
@@ -202,12 +208,12 @@ class CaseLifecycleIT extends FhirServerIT {
 		postBundle(first.file("04-osteosarcoma-request.json"));
 		Parameters toBusy = new Parameters();
 		toBusy.addParameter().setName("expert").setValue(new Reference(busy));
-		client().operation().onInstance(request(first).getIdElement().toUnqualifiedVersionless())
+		coordinator().operation().onInstance(request(first).getIdElement().toUnqualifiedVersionless())
 				.named("$assign").withParameters(toBusy).returnResourceType(Task.class).execute();
 
 		SampleCase second = new SampleCase("riverbend-hospital.example.org");
 		postBundle(second.file("04-osteosarcoma-request.json"));
-		Parameters matches = client().operation().onInstance(request(second).getIdElement().toUnqualifiedVersionless())
+		Parameters matches = coordinator().operation().onInstance(request(second).getIdElement().toUnqualifiedVersionless())
 				.named("$match-experts").withNoParameters(Parameters.class).useHttpGet().execute();
 
 		List<String> ranked = matches.getParameters("candidate").stream()
@@ -281,14 +287,14 @@ class CaseLifecycleIT extends FhirServerIT {
 		Parameters reason = new Parameters();
 		reason.addParameter("reason", new org.hl7.fhir.r4.model.StringType("Outside the centre's scope"));
 
-		Task rejected = client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
+		Task rejected = coordinator().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
 				.named("$reject").withParameters(reason).returnResourceType(Task.class).execute();
 
 		assertThat(rejected.getStatus()).isEqualTo(Task.TaskStatus.REJECTED);
 		assertThat(rejected.getStatusReason().getText()).isEqualTo("Outside the centre's scope");
 		assertThat(request(sample).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
-		HttpResponse<String> again = post("/" + request.getIdElement().toUnqualifiedVersionless().getValue() + "/$reject",
-				"application/fhir+json", FHIR.newJsonParser().encodeResourceToString(reason));
+		HttpResponse<String> again = as(coordinatorToken(), "POST", "/" + request.getIdElement().toUnqualifiedVersionless().getValue()
+				+ "/$reject", FHIR.newJsonParser().encodeResourceToString(reason));
 		assertThat(again.statusCode()).isEqualTo(409);
 		assertThat(again.body()).contains("current state: rejected");
 	}
@@ -326,7 +332,7 @@ class CaseLifecycleIT extends FhirServerIT {
 		postBundle(sample.file("04-osteosarcoma-request.json"));
 		ServiceRequest request = request(sample);
 
-		Parameters matches = client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
+		Parameters matches = coordinator().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
 				.named("$match-experts").withNoParameters(Parameters.class).useHttpGet().execute();
 
 		List<Parameters.ParametersParameterComponent> candidates = matches.getParameters("candidate");
@@ -347,7 +353,7 @@ class CaseLifecycleIT extends FhirServerIT {
 
 		Parameters parameters = new Parameters();
 		parameters.addParameter().setName("expert").setValue(new Reference(expertReference("expert-lindqvist")));
-		Task reassigned = client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
+		Task reassigned = coordinator().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
 				.named("$assign").withParameters(parameters).returnResourceType(Task.class).execute();
 
 		assertThat(reassigned.getOwner().getReference()).isEqualTo(expertReference("expert-lindqvist"));

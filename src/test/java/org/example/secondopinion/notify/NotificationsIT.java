@@ -177,7 +177,7 @@ class NotificationsIT extends FhirServerIT {
 		if (!osei.equals(task(request).getOwner().getReference())) {
 			Parameters toOsei = new Parameters();
 			toOsei.addParameter().setName("expert").setValue(new Reference(osei));
-			client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
+			coordinator().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
 					.named("$assign").withParameters(toOsei).returnResourceType(Task.class).execute();
 		}
 		for (String step : List.of("10-incomplete-expert-question.json", "11-incomplete-referrer-answer.json", "12-incomplete-opinion.json")) {

@@ -51,7 +51,10 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
-import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ErrorAuthenticationFailureHandler;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServletServerHttpResponse;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
 
 /**
  * The development authorization server: Spring Authorization Server in the same process, at
@@ -98,14 +101,19 @@ public class DevelopmentAuthorizationServerConfig {
 	 * answered as the authorization server does, and recorded in the audit trail like any refusal.
 	 */
 	private static AuthenticationFailureHandler auditedRefusals(AuditTrail audit) {
-		OAuth2ErrorAuthenticationFailureHandler answer = new OAuth2ErrorAuthenticationFailureHandler();
+		OAuth2ErrorHttpMessageConverter errors = new OAuth2ErrorHttpMessageConverter();
 		return (request, response, failure) -> {
-			String error = failure instanceof OAuth2AuthenticationException oauth ? oauth.getError().getErrorCode() : "invalid_request";
-			int status = OAuth2ErrorCodes.INVALID_CLIENT.equals(error) ? 401 : 400;
+			OAuth2Error error = failure instanceof OAuth2AuthenticationException oauth ? oauth.getError()
+					: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
+			// as the authorization server answers: 401 for a client that could not authenticate, 400 otherwise
+			HttpStatus status = OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode()) ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_REQUEST;
 			String client = request.getParameter("client_id");
-			audit.record(HttpAuditEvents.event(request, status, "Token refused (" + error + ")"
+			audit.record(HttpAuditEvents.event(request, status.value(), "Token refused (" + error.getErrorCode() + ")"
 					+ (client == null ? "" : " for client " + client)));
-			answer.onAuthenticationFailure(request, response, failure);
+			SecurityContextHolder.clearContext();
+			ServletServerHttpResponse answer = new ServletServerHttpResponse(response);
+			answer.setStatusCode(status);
+			errors.write(error, null, answer);
 		};
 	}
 
