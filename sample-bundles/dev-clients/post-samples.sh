@@ -14,7 +14,7 @@ secret_token() {
     | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'
 }
 ehr_scopes="system/Patient.cruds system/Practitioner.cruds system/PractitionerRole.cruds system/Organization.cruds system/Condition.cruds system/DocumentReference.cruds system/ServiceRequest.cruds system/Task.cruds system/Communication.cruds"
-expert_scopes="user/ServiceRequest.rs user/Task.rus user/DiagnosticReport.crus user/Communication.crs"
+expert_scopes="user/ServiceRequest.rs user/Task.rus user/DiagnosticReport.crus user/Communication.crs user/Patient.rs user/Condition.rs user/DocumentReference.rs"
 
 token_for() {
   case "$1" in

@@ -194,7 +194,7 @@ public class ApiSecurityConfig {
 			if (!properties.developmentWithoutAuthentication()) {
 				storageInterceptors.registerInterceptor(new WriteGuard(caseAccess,
 						new ReferencedLabels(server.getFhirContext(), daoRegistry, matchUrls), searchParamExtractor,
-						server.getFhirContext()));
+						new ConditionalReferences(server.getFhirContext(), daoRegistry, matchUrls), server.getFhirContext()));
 				storageInterceptors.registerInterceptor(new SearchGuard(caseAccess));
 				storageInterceptors.registerInterceptor(new ReadGuard(caseAccess));
 				server.registerInterceptor(new InstanceGuard(caseAccess));

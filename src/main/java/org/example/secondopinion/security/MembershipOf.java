@@ -39,12 +39,13 @@ public class MembershipOf {
 		terser.getAllResourceReferences(resource).stream()
 				.map(info -> info.getResourceReference().getReferenceElement())
 				.filter(reference -> "ServiceRequest".equals(reference.getResourceType()) && reference.hasIdPart()
-						&& !reference.isAbsolute())
+						&& !reference.isAbsolute() && !reference.getValue().contains("?"))
 				.forEach(reference -> anchors.add(relative(reference)));
 		if (!"Patient".equals(type)) {
 			terser.getCompartmentOwnersForResource("Patient", resource, Set.of()).stream()
-					.filter(owner -> owner.hasIdPart() && !owner.isAbsolute())
-					.forEach(owner -> anchors.add("Patient/" + owner.getIdPart()));
+					.filter(owner -> "Patient".equals(owner.getResourceType()) && owner.hasIdPart() && !owner.isAbsolute()
+							&& !owner.getValue().contains("?"))
+					.forEach(owner -> anchors.add(relative(owner)));
 		}
 		return new Membership(type, id, kind, OrganisationLabels.of(resource), anchors);
 	}

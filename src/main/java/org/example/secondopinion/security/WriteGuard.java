@@ -54,12 +54,15 @@ public class WriteGuard {
 	private final CaseAccess access;
 	private final ReferencedLabels referencedLabels;
 	private final ISearchParamExtractor links;
+	private final ConditionalReferences conditionalReferences;
 	private final FhirContext fhirContext;
 
-	WriteGuard(CaseAccess access, ReferencedLabels referencedLabels, ISearchParamExtractor links, FhirContext fhirContext) {
+	WriteGuard(CaseAccess access, ReferencedLabels referencedLabels, ISearchParamExtractor links,
+			ConditionalReferences conditionalReferences, FhirContext fhirContext) {
 		this.access = access;
 		this.referencedLabels = referencedLabels;
 		this.links = links;
+		this.conditionalReferences = conditionalReferences;
 		this.fhirContext = fhirContext;
 	}
 
@@ -125,11 +128,12 @@ public class WriteGuard {
 		// else: the server's own write that set its labels itself (a streamed upload)
 	}
 
-	private void checkContents(RequestDetails request, IBaseResource resource) {
+	private void checkContents(RequestDetails request, IBaseResource stored) {
 		Actor actor = access.actor(request);
 		if (actor.role() == Role.SERVER) {
 			return;
 		}
+		IBaseResource resource = withConditionalReferencesResolved(stored, request);
 		Map<String, Membership> targets = targets(resource, request);
 		if (actor.role().isConfined()) {
 			targets.forEach((path, target) -> {
@@ -140,6 +144,28 @@ public class WriteGuard {
 		}
 		access.enforce(access.policy().contents(actor, access.membership(resource), new LinkedHashSet<>(targets.values())),
 				resource.getIdElement());
+	}
+
+	/**
+	 * In a transaction the resource HAPI hands over may still hold its conditional references
+	 * ({@code Patient?identifier=...}) as written. They are resolved here as HAPI resolved them: by a search
+	 * made for the caller, which {@link SearchGuard} narrows the same way; a copy is judged.
+	 */
+	private IBaseResource withConditionalReferencesResolved(IBaseResource resource, RequestDetails request) {
+		FhirTerser terser = fhirContext.newTerser();
+		boolean conditional = terser.getAllPopulatedChildElementsOfType(resource, Reference.class).stream()
+				.anyMatch(reference -> reference.getReference() != null && reference.getReference().contains("?"));
+		if (!conditional) {
+			return resource;
+		}
+		IBaseResource copy = ((org.hl7.fhir.r4.model.Resource) resource).copy();
+		for (Reference reference : terser.getAllPopulatedChildElementsOfType(copy, Reference.class)) {
+			String value = reference.getReference();
+			if (value != null && value.contains("?")) {
+				reference.setReference(conditionalReferences.resolve(value, request).orElse(value));
+			}
+		}
+		return copy;
 	}
 
 	/**

@@ -151,7 +151,7 @@ class AccessMatrixIT extends FhirServerIT {
 		cells.add(probe("_has on the directory", t -> new Call("GET", "/Organization?_has:" + t.type() + ":"
 				+ ("Patient".equals(t.type()) ? "organization" : "Task".equals(t.type()) ? "owner" : "performer") + ":_id=" + t.idPart(), null, null)));
 		cells.add(probe("chain to it", t -> new Call("GET", "/Communication?based-on:" + t.type() + "._id=" + t.idPart(), null, null)));
-		cells.add(search("system search by _id", t -> new Call("GET", "?_id=" + t.idPart() + "&_type=" + t.type(), null, null)));
+		cells.add(probe("system search by _id", t -> new Call("GET", "?_id=" + t.idPart() + "&_type=" + t.type(), null, null)));
 		cells.add(write("create referring to it", t -> new Call("POST", "/Communication", null, communication(t, t.id()))));
 		cells.add(write("transaction creating a resource referring to it", t -> new Call("POST", "", null,
 				"{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":" + communication(t, t.id())

@@ -109,11 +109,6 @@ class AuditIT extends FhirServerIT {
 				.getEntry().stream().map(entry -> (AuditEvent) entry.getResource()).toList();
 	}
 
-	/** The audit trail is the coordinators' to read (an EHR reaches only its organisation's cases). */
-	private String coordinatorToken() {
-		return tokenWithSecret("coordinator", "dev-coordinator", "user/*.rs");
-	}
-
 
 	/** @param token null: the harness's token; "": none */
 	private HttpResponse<String> call(String method, String path, String token, String body) {

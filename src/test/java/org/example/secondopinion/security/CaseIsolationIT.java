@@ -107,7 +107,8 @@ class CaseIsolationIT extends FhirServerIT {
 			HttpResponse<String> answer = as(ehr, "POST", "", transaction(record(identifier, subject, caseA.request(), caseA.requester())));
 			// the other organisation's patient does not exist for the EHR: refused as a reference to a missing patient
 			assertThat(answer.statusCode()).as(subject + ": " + answer.body()).isBetween(400, 412);
-			assertThat(answer.body()).contains("OperationOutcome").doesNotContain(caseB.marker());
+			// HAPI echoes a conditional reference it cannot match: the caller's own input, not the other case's data
+			assertThat(answer.body().replace(subject, "")).contains("OperationOutcome").doesNotContain(caseB.marker());
 			assertThat(stored("DocumentReference", identifier)).as("nothing stored").isZero();
 		}
 	}
@@ -225,6 +226,8 @@ class CaseIsolationIT extends FhirServerIT {
 			Expect expected = reach == Expect.REFUSED ? Expect.REFUSED : own;
 			String identifier = "isolation-" + UUID.randomUUID();
 			HttpResponse<String> answer = interactions.get(name).apply(identifier);
+			// HAPI echoes a conditional reference it cannot match: the caller's own input, not the case's data
+			String shown = answer.body().replace(target.patientIdentifier(), "").replace(target.requestIdentifier(), "");
 			String cell = role + " × " + name + " × " + (reach == Expect.ALLOWED ? "reachable" : "unreachable") + " case";
 			boolean search = name.startsWith("search");
 			boolean write = name.startsWith("add") || name.startsWith("update");
@@ -244,11 +247,11 @@ class CaseIsolationIT extends FhirServerIT {
 				if (!answer.body().contains("OperationOutcome") && !search) {
 					failures.add(cell + ": no OperationOutcome");
 				}
-				if (reach == Expect.REFUSED && answer.body().contains(target.marker())) {
+				if (reach == Expect.REFUSED && shown.contains(target.marker())) {
 					failures.add(cell + ": the answer shows the unreachable case");
 				}
 			}
-			if (foreign != null && answer.body().contains(foreign.marker())) {
+			if (foreign != null && shown.contains(foreign.marker())) {
 				failures.add(cell + ": the answer shows another organisation's case");
 			}
 			if (name.startsWith("add")) {
