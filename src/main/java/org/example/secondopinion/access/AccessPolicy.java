@@ -48,6 +48,7 @@ public final class AccessPolicy {
 	public static final String SEARCH_NARROWED = "search-narrowed";
 	public static final String HISTORY_OF_ONE_RESOURCE = "history-of-one-resource";
 	public static final String NOTIFY_WITHIN_REACH = "notify-within-reach";
+	public static final String DELIVERY_LOG_OF_OWN_SUBSCRIPTION = "delivery-log-of-own-subscription";
 	public static final String WRITE_WITHIN_REACH = "write-within-reach";
 
 	/** May the actor see this resource (in a read, a search result, an include, a history, an operation's answer)? */
@@ -255,6 +256,18 @@ public final class AccessPolicy {
 					+ "the centre matches, assigns and rejects cases");
 		}
 		return reach;
+	}
+
+	/**
+	 * May the actor run this operation on a whole type? {@code $delivery-log} of every subscription is the
+	 * centre's; a subscriber reads the log of its own subscription ({@code Subscription/[id]/$delivery-log}).
+	 */
+	public Decision typeOperation(Actor actor, String operation) {
+		if ("$delivery-log".equals(operation) && (actor.role().isConfined() || actor.role() == Role.PATIENT)) {
+			return Decision.forbid(DELIVERY_LOG_OF_OWN_SUBSCRIPTION, "The delivery log of every subscription is the "
+					+ "centre's; read your own subscription's with GET Subscription/[id]/$delivery-log");
+		}
+		return Decision.allow(actor.role() == Role.SERVER || actor.role() == Role.COORDINATOR ? REACH_CENTRE : WRITE_WITHIN_REACH);
 	}
 
 	/**

@@ -40,6 +40,10 @@ public class InstanceGuard {
 
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
 	public void onlyWithinReach(RequestDetails request, RestOperationTypeEnum operation) {
+		if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE) {
+			access.enforce(access.policy().typeOperation(access.actor(request), request.getOperation()), null);
+			return;
+		}
 		if (operation == RestOperationTypeEnum.TRANSACTION && request.getResource() instanceof Bundle bundle) {
 			entriesWithinReach(request, bundle);
 			return;

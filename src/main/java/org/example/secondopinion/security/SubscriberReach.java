@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.example.secondopinion.access.AccessPolicy;
+import org.example.secondopinion.access.Membership;
+import org.example.secondopinion.access.ResourceKinds;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Notifications obey the same boundary as reads: a Subscription an EHR created carries its organisation's
- * label, and it is notified only of changes to that organisation's cases. (HAPI matches every
+ * label, and it is notified only of changes to that organisation's cases (the access policy's
+ * {@code notify-within-reach}). (HAPI matches every
  * subscription against every change; without this an EHR subscribed to "opinion issued" would hear of
  * every hospital's opinions.) Subscriptions without a label, e.g. a coordinator's, hear of every case.
  */
@@ -31,6 +35,7 @@ public class SubscriberReach {
 
 	private final DaoRegistry daos;
 	private final FhirContext fhirContext;
+	private final AccessPolicy policy = new AccessPolicy();
 
 	public SubscriberReach(DaoRegistry daos, FhirContext fhirContext) {
 		this.daos = daos;
@@ -56,8 +61,10 @@ public class SubscriberReach {
 		if (focuses.isEmpty() && isEvent(message)) {
 			return false; // an event whose case cannot be told (e.g. "empty" content): it may be anyone's
 		}
-		boolean reachable = focuses.stream()
-				.allMatch(focus -> labelsOf(focus).orElse(Set.of()).stream().anyMatch(subscriber::contains));
+		Membership subscriberMembership = new Membership("Subscription", "", Membership.Kind.CASE_DATA, subscriber, Set.of());
+		boolean reachable = focuses.stream().allMatch(focus -> policy.notify(subscriberMembership,
+				new Membership(focus.getResourceType(), "", ResourceKinds.of(focus.getResourceType()),
+						labelsOf(focus).orElse(Set.of()), Set.of())).allowed());
 		if (!reachable) {
 			log.debug("Notification of {} not sent to {}: not among the subscriber's cases", focuses, subscription.getIdElement(fhirContext));
 		}

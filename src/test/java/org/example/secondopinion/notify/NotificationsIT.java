@@ -156,13 +156,17 @@ class NotificationsIT extends FhirServerIT {
 		createPatient(system);
 		awaitLogStatus(subscription, "delivered");
 
-		Parameters delivered = client().operation().onType(Subscription.class).named("$delivery-log")
+		// the log of every subscription is the centre's; an EHR reads its own subscription's
+		HttpResponse<String> byEhr = send(java.net.http.HttpRequest.newBuilder(
+				java.net.URI.create(baseUrl() + "/Subscription/$delivery-log")).GET().build());
+		assertThat(byEhr.statusCode()).isEqualTo(403);
+		assertThat(byEhr.body()).contains("[delivery-log-of-own-subscription]");
+		Parameters delivered = coordinator().operation().onType(Subscription.class).named("$delivery-log")
 				.withParameter(Parameters.class, "status", new org.hl7.fhir.r4.model.CodeType("delivered"))
 				.useHttpGet().execute();
 		assertThat(delivered.getParameter()).isNotEmpty()
 				.allSatisfy(notification -> assertThat(part(notification, "status")).isEqualTo("delivered"));
-		HttpResponse<String> unknown = send(java.net.http.HttpRequest.newBuilder(
-				java.net.URI.create(baseUrl() + "/Subscription/$delivery-log?status=lost")).GET().build());
+		HttpResponse<String> unknown = as(coordinatorToken(), "GET", "/Subscription/$delivery-log?status=lost", null);
 		assertThat(unknown.statusCode()).isEqualTo(400);
 		assertThat(unknown.body()).contains("OperationOutcome").contains("pending, delivered, failed, cancelled");
 	}

@@ -29,6 +29,25 @@ class AuditIT extends FhirServerIT {
 	JWKSource<SecurityContext> serverKeys;
 
 	@Test
+	void aTokenRequestTheAuthorizationServerRefusesIsAudited() {
+		String client = "unknown-" + UUID.randomUUID();
+		HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create(origin() + "/oauth2/token"))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + client + "&client_secret=x"))
+				.build());
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+		assertThat(refused.body()).contains("invalid_client");
+		awaitAuditTrailWritten();
+
+		List<AuditEvent> events = coordinator().search().byUrl("AuditEvent?altid=anonymous&_count=200&_sort=-_lastUpdated")
+				.returnBundle(Bundle.class).execute().getEntry().stream().map(entry -> (AuditEvent) entry.getResource()).toList();
+		assertThat(events).anySatisfy(event -> {
+			assertThat(event.getOutcomeDesc()).isEqualTo("HTTP 401: Token refused (invalid_client) for client " + client);
+			assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+		});
+	}
+
+	@Test
 	void eachOperationOfAClientWritesOneAuditEventAndTheRefusedOneIsAmongThem() throws Exception {
 		String clientId = "audit-probe-" + UUID.randomUUID();
 		String token = TestTokens.signed(TestTokens.serverKey(serverKeys), clientId, AUDIENCE, 3600, "system/Patient.cruds");
