@@ -33,6 +33,7 @@ public final class AccessPolicy {
 	public static final String EHR_NAMES_ORGANISATION = "ehr-names-organisation";
 	public static final String DIRECTORY_KEPT_BY_CENTRE = "directory-kept-by-centre";
 	public static final String DIRECTORY_REFERS_TO_DIRECTORY = "directory-refers-to-directory";
+	public static final String EXPERTS_LISTED_BY_CENTRE = "experts-listed-by-centre";
 	public static final String SERVER_ASSIGNED_IDS = "server-assigned-ids";
 	public static final String COORDINATOR_WRITES_NO_OPINION = "coordinator-writes-no-opinion";
 	public static final String ONE_ORGANISATION = "one-organisation-per-resource";
@@ -135,6 +136,19 @@ public final class AccessPolicy {
 							+ type + " resources but not change or delete them");
 			default -> Decision.forbid(DIRECTORY_KEPT_BY_CENTRE, "The directory is kept by the centre's coordinator");
 		};
+	}
+
+	/**
+	 * May the actor write a directory entry that makes someone an expert (a role coded as one, or an
+	 * expert's identifier)? Matching assigns cases to experts, and an expert's token reaches the cases of the
+	 * role its identifier names: only the centre lists experts.
+	 */
+	public Decision directoryEntry(Actor actor, boolean namesAnExpert) {
+		if (namesAnExpert && actor.role() != Role.COORDINATOR && actor.role() != Role.SERVER) {
+			return Decision.forbid(EXPERTS_LISTED_BY_CENTRE, "Only the centre lists its experts: a PractitionerRole coded "
+					+ "as an expert, or an expert's identifier, is the coordinator's to write");
+		}
+		return Decision.allow(actor.role() == Role.SERVER || actor.role() == Role.COORDINATOR ? REACH_CENTRE : WRITE_WITHIN_REACH);
 	}
 
 	/**

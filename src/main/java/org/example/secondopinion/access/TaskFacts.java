@@ -18,8 +18,11 @@ public record TaskFacts(boolean caseTask, String owner, String status, List<Stri
 		links = List.copyOf(links);
 	}
 
-	/** Whether the owner names a person (an expert) rather than nobody or the centre as an organisation. */
+	/**
+	 * Whether the owner may name a person (an expert): anything but nobody or an Organization, including a
+	 * reference whose target is not known yet ({@code urn:uuid:}).
+	 */
 	public boolean ownerIsAPerson() {
-		return owner.startsWith("PractitionerRole") || owner.startsWith("Practitioner");
+		return !owner.isEmpty() && !owner.startsWith("Organization/") && !owner.startsWith("Organization?");
 	}
 }

@@ -192,9 +192,10 @@ public class ApiSecurityConfig {
 		return server -> {
 			server.registerInterceptor(new ProtectedElements(server.getFhirContext()));
 			if (!properties.developmentWithoutAuthentication()) {
+				ConditionalReferences conditionalReferences = new ConditionalReferences(server.getFhirContext(), daoRegistry, matchUrls);
 				storageInterceptors.registerInterceptor(new WriteGuard(caseAccess,
-						new ReferencedLabels(server.getFhirContext(), daoRegistry, matchUrls), searchParamExtractor,
-						new ConditionalReferences(server.getFhirContext(), daoRegistry, matchUrls), server.getFhirContext()));
+						new ReferencedLabels(server.getFhirContext(), daoRegistry, conditionalReferences), searchParamExtractor,
+						conditionalReferences, server.getFhirContext()));
 				storageInterceptors.registerInterceptor(new SearchGuard(caseAccess));
 				storageInterceptors.registerInterceptor(new ReadGuard(caseAccess));
 				server.registerInterceptor(new InstanceGuard(caseAccess));

@@ -28,6 +28,9 @@ public class CallerSearchNarrowing extends SearchNarrowingInterceptor {
 	public CallerSearchNarrowing(PatientOfCaller patients, CaseAccess caseAccess) {
 		this.patients = patients;
 		this.caseAccess = caseAccess;
+		// a conditional create, update, patch or delete matches only within the caller's cases too, so its
+		// answer (a count in a 412, a match's id) says nothing of the others
+		setNarrowConditionalUrls(true);
 	}
 
 	@Override

@@ -28,14 +28,14 @@ public class ConditionalUrlNarrowing {
 		this.access = access;
 	}
 
+	/** A transaction's or batch's entries, once its body is parsed. */
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-	public void narrow(RequestDetails request, RestOperationTypeEnum operation) {
+	public void narrowEntries(RequestDetails request) {
 		Actor actor = access.actor(request);
 		if (actor.role() != Role.EHR) {
 			return;
 		}
-		String narrowing = "_security=" + URLEncoder.encode(
-				OrganisationLabels.searchValue(actor.organisationIfKnown().orElse("none")), StandardCharsets.UTF_8);
+		String narrowing = narrowing(actor);
 		if (request.getResource() instanceof Bundle bundle) {
 			for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
 				Bundle.BundleEntryRequestComponent entryRequest = entry.getRequest();
@@ -53,6 +53,17 @@ public class ConditionalUrlNarrowing {
 				}
 			}
 		}
+	}
+
+	/** A REST conditional write: before HAPI reads its conditional URL into the method's parameters. */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	public void narrowConditionalUrl(RequestDetails request) {
+		Actor actor = access.actor(request);
+		RestOperationTypeEnum operation = request.getRestOperationType();
+		if (actor.role() != Role.EHR || operation == null) {
+			return;
+		}
+		String narrowing = narrowing(actor);
 		String conditionalUrl = switch (operation) {
 			case CREATE, UPDATE, PATCH, DELETE -> request.getConditionalUrl(operation);
 			default -> null;
@@ -64,6 +75,11 @@ public class ConditionalUrlNarrowing {
 				request.setFixedConditionalUrl(conditionalUrl + "&" + narrowing);
 			}
 		}
+	}
+
+	private static String narrowing(Actor actor) {
+		return "_security=" + URLEncoder.encode(
+				OrganisationLabels.searchValue(actor.organisationIfKnown().orElse("none")), StandardCharsets.UTF_8);
 	}
 
 	private static boolean isCaseData(String type) {

@@ -65,11 +65,12 @@ public class InstanceGuard {
 		for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
 			Bundle.HTTPVerb method = entry.getRequest().getMethod();
 			String url = entry.getRequest().getUrl();
-			if (method == null || url == null || url.contains("?")
+			if (method == null || url == null
 					|| (method != Bundle.HTTPVerb.PUT && method != Bundle.HTTPVerb.PATCH && method != Bundle.HTTPVerb.DELETE)) {
 				continue;
 			}
-			IdType id = new IdType(url);
+			// HAPI takes the id of "Patient/1?anything" as Patient/1: so does this check
+			IdType id = new IdType(url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
 			if (id.hasResourceType() && id.hasIdPart()) {
 				check(request, RestOperationTypeEnum.UPDATE, new IdType(id.getResourceType(), id.getIdPart()));
 			}

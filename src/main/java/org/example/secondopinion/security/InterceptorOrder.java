@@ -14,7 +14,13 @@ public final class InterceptorOrder {
 	public static final int SEARCH_GUARD = -100;
 	/** Leaves out unreachable resources before HAPI's authorization checks what is returned. */
 	public static final int READ_GUARD = -50;
-	/** Judges writes after validation (order 0), so the profiles see a resource as the client sent it. */
+	/**
+	 * Judges a write's contents (its references resolved, just before commit) before the case workflow
+	 * (order 0) applies its rules: the workflow's answers name other resources of the case (its Task, its
+	 * expert), which a caller must not hear about a case outside its reach.
+	 */
+	public static final int WRITE_GUARD_CONTENTS = -150;
+	/** Judges and labels writes before storage, after validation (order 0), so the profiles see a resource as the client sent it. */
 	public static final int WRITE_GUARD = 100;
 
 	private InterceptorOrder() {}

@@ -2,7 +2,6 @@ package org.example.secondopinion.security;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -29,12 +28,12 @@ class ReferencedLabels {
 
 	private final FhirContext fhirContext;
 	private final DaoRegistry daos;
-	private final MatchUrlService matchUrls;
+	private final ConditionalReferences conditionalReferences;
 
-	ReferencedLabels(FhirContext fhirContext, DaoRegistry daos, MatchUrlService matchUrls) {
+	ReferencedLabels(FhirContext fhirContext, DaoRegistry daos, ConditionalReferences conditionalReferences) {
 		this.fhirContext = fhirContext;
 		this.daos = daos;
-		this.matchUrls = matchUrls;
+		this.conditionalReferences = conditionalReferences;
 	}
 
 	Set<String> of(IBaseResource resource, RequestDetails request) {
@@ -80,13 +79,13 @@ class ReferencedLabels {
 			}
 			if (reference.contains("?")) {
 				String type = reference.substring(0, reference.indexOf('?'));
-				if (!fhirContext.getResourceTypes().contains(type) || !OrganisationLabels.isLabelled(type)) {
+				if (!OrganisationLabels.isLabelled(type)) {
 					return Set.of();
 				}
-				var search = matchUrls.translateMatchUrl(reference, fhirContext.getResourceDefinition(type));
-				search.setLoadSynchronousUpTo(2);
-				var found = daos.getResourceDao(type).search(search, new SystemRequestDetails()).getResources(0, 2);
-				return found.size() == 1 ? OrganisationLabels.of(found.get(0)) : Set.of();
+				// resolved as HAPI resolves it for the writer (narrowed to what the writer reaches)
+				return conditionalReferences.resolve(reference, request == null ? new SystemRequestDetails() : request)
+						.map(id -> lookedUp(id, request, depth))
+						.orElse(Set.of());
 			}
 			IdType id = new IdType(reference);
 			if (id.isAbsolute() || !id.hasResourceType() || !id.hasIdPart()

@@ -28,7 +28,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
+import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.r4.model.Task;
 
 /**
@@ -76,6 +79,7 @@ public class WriteGuard {
 		if (resource instanceof Task task) {
 			access.enforce(access.policy().taskChange(actor, null, facts(task)), null);
 		}
+		access.enforce(access.policy().directoryEntry(actor, namesAnExpert(resource)), null);
 		label(actor, request, resource);
 	}
 
@@ -87,6 +91,7 @@ public class WriteGuard {
 		if (previous instanceof Task before && updated instanceof Task after) {
 			access.enforce(access.policy().taskChange(actor, facts(before), facts(after)), null);
 		}
+		access.enforce(access.policy().directoryEntry(actor, namesAnExpert(updated)), null);
 		Set<String> labels = OrganisationLabels.of(previous);
 		if (labels.isEmpty()) {
 			label(actor, request, updated); // a resource stored before it had labels
@@ -105,15 +110,15 @@ public class WriteGuard {
 		}
 	}
 
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = InterceptorOrder.WRITE_GUARD_CONTENTS)
 	public void createdContents(RequestDetails request, IBaseResource resource) {
-		checkContents(request, resource);
+		checkContents(request, null, resource);
 	}
 
 	/** HAPI passes the old resource first and the new one second: the new one is judged. */
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = InterceptorOrder.WRITE_GUARD_CONTENTS)
 	public void updatedContents(RequestDetails request, IBaseResource previous, IBaseResource updated) {
-		checkContents(request, updated);
+		checkContents(request, previous, updated);
 	}
 
 	private void label(Actor actor, RequestDetails request, IBaseResource resource) {
@@ -128,12 +133,16 @@ public class WriteGuard {
 		// else: the server's own write that set its labels itself (a streamed upload)
 	}
 
-	private void checkContents(RequestDetails request, IBaseResource stored) {
+	private void checkContents(RequestDetails request, IBaseResource previous, IBaseResource stored) {
 		Actor actor = access.actor(request);
 		if (actor.role() == Role.SERVER) {
 			return;
 		}
 		IBaseResource resource = withConditionalReferencesResolved(stored, request);
+		if (resource instanceof Task task) {
+			// again with its references resolved (an owner given as urn:uuid: is known only now)
+			access.enforce(access.policy().taskChange(actor, previous instanceof Task before ? facts(before) : null, facts(task)), null);
+		}
 		Map<String, Membership> targets = targets(resource, request);
 		if (actor.role().isConfined()) {
 			targets.forEach((path, target) -> {
@@ -224,6 +233,23 @@ public class WriteGuard {
 		String at = path.contains(" ") ? path.substring(0, path.indexOf(' ')) : path;
 		return new InvalidRequestException(Msg.code(1094) + "Resource " + reference + " not found, specified in path: " + at);
 	}
+
+	/**
+	 * Whether a directory entry makes someone a second-opinion expert: a PractitionerRole coded as one (matching
+	 * draws from those), or a Practitioner or PractitionerRole with an expert's identifier (an expert's token
+	 * names their role by it).
+	 */
+	private static boolean namesAnExpert(IBaseResource resource) {
+		if (resource instanceof PractitionerRole role) {
+			return role.getCode().stream().flatMap(code -> code.getCoding().stream())
+					.anyMatch(coding -> SecondOpinionIg.CODES.equals(coding.getSystem()) && "expert".equals(coding.getCode()))
+					|| role.getIdentifier().stream().anyMatch(identifier -> EXPERT_IDENTIFIERS.equals(identifier.getSystem()));
+		}
+		return resource instanceof Practitioner practitioner
+				&& practitioner.getIdentifier().stream().anyMatch(identifier -> EXPERT_IDENTIFIERS.equals(identifier.getSystem()));
+	}
+
+	private static final String EXPERT_IDENTIFIERS = "https://second-opinion.example.org/fhir/id/expert";
 
 	private static TaskFacts facts(Task task) {
 		boolean caseTask = task.getBusinessStatus().getCoding().stream()

@@ -160,6 +160,17 @@ class AccessPolicyTest {
 	}
 
 	@Test
+	void onlyTheCentreListsExperts() {
+		for (String name : List.of("ehrA", "expA", "patA")) {
+			assertThat(policy.directoryEntry(ACTORS.get(name), true).rule()).as(name).isEqualTo(AccessPolicy.EXPERTS_LISTED_BY_CENTRE);
+			assertThat(policy.directoryEntry(ACTORS.get(name), false).allowed()).as(name).isTrue();
+		}
+		assertThat(policy.directoryEntry(Actor.coordinator(), true).allowed()).isTrue();
+		assertThat(policy.typeOperation(ACTORS.get("ehrA"), "$delivery-log").rule()).isEqualTo(AccessPolicy.DELIVERY_LOG_OF_OWN_SUBSCRIPTION);
+		assertThat(policy.typeOperation(Actor.coordinator(), "$delivery-log").allowed()).isTrue();
+	}
+
+	@Test
 	void coordinatorsWriteNoOpinions() {
 		Decision decision = policy.change(Actor.coordinator(), Interaction.CREATE, "DiagnosticReport", null, false);
 		assertThat(decision.rule()).isEqualTo(AccessPolicy.COORDINATOR_WRITES_NO_OPINION);
@@ -178,6 +189,8 @@ class AccessPolicyTest {
 
 		assertThat(policy.taskChange(ehr, null, requested).allowed()).as("EHR sends a Task for the centre").isTrue();
 		assertThat(policy.taskChange(ehr, null, chosenExpert).rule()).isEqualTo(AccessPolicy.CASE_ASSIGNED_BY_CENTRE);
+		assertThat(policy.taskChange(ehr, null, new TaskFacts(true, "urn:uuid:1", "requested", requested.links())).rule())
+				.as("an owner not known yet may be anyone").isEqualTo(AccessPolicy.CASE_ASSIGNED_BY_CENTRE);
 		assertThat(policy.taskChange(ehr, null, completed).rule()).isEqualTo(AccessPolicy.CASE_STATE_BY_SERVER);
 		assertThat(policy.taskChange(ehr, requested, chosenExpert).rule()).isEqualTo(AccessPolicy.CASE_ASSIGNED_BY_CENTRE);
 		assertThat(policy.taskChange(ehr, requested, completed).rule()).isEqualTo(AccessPolicy.CASE_STATE_BY_SERVER);

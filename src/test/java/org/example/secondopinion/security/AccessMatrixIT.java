@@ -173,6 +173,9 @@ class AccessMatrixIT extends FhirServerIT {
 		cells.add(write("transaction delete entry", t -> new Call("POST", "", null,
 				"{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"DELETE\",\"url\":\""
 						+ t.id() + "\"}}]}")));
+		cells.add(write("transaction delete entry, id and a query", t -> new Call("POST", "", null,
+				"{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"DELETE\",\"url\":\""
+						+ t.id() + "?\"}}]}")));
 		cells.add(write("batch read and search entries", t -> new Call("POST", "", null,
 				"{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"" + t.id()
 						+ "\"}},{\"request\":{\"method\":\"GET\",\"url\":\"" + t.type() + "?_id=" + t.idPart() + "\"}}]}")));
@@ -181,6 +184,9 @@ class AccessMatrixIT extends FhirServerIT {
 		cells.add(new Cell("$meta", false, false, false, t -> new Call("GET", "/" + t.id() + "/$meta", null, null)));
 		if ("ServiceRequest".equals(type)) {
 			cells.add(read("$case", t -> new Call("GET", "/" + t.id() + "/$case", null, null)));
+			cells.add(write("a Task for it", t -> new Call("POST", "/Task", null, "{\"resourceType\":\"Task\",\"identifier\":["
+					+ identifier(t) + "],\"status\":\"requested\",\"intent\":\"order\",\"focus\":{\"reference\":\"" + t.id()
+					+ "\"},\"for\":{\"reference\":\"" + t.ownPatient() + "\"}}")));
 			cells.add(new Cell("$completeness", false, false, false, t -> new Call("GET", "/" + t.id() + "/$completeness", null, null)));
 			cells.add(write("$match-experts", t -> new Call("GET", "/" + t.id() + "/$match-experts", null, null)));
 			cells.add(write("$assign", t -> new Call("POST", "/" + t.id() + "/$assign", null,

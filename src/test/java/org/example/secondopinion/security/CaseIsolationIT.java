@@ -134,6 +134,31 @@ class CaseIsolationIT extends FhirServerIT {
 	}
 
 	@Test
+	void anExpertLearnsNothingOfAnotherExpertsCaseOfTheSameHospital() {
+		Case other = submit(new SampleCase("st-elsewhere.example.org"), "02-sarcoma-request.json", "st-elsewhere-ehr");
+		String osei = bundle(as(tokens.get("coordinator"), "GET",
+				"/PractitionerRole?identifier=https://second-opinion.example.org/fhir/id/expert|expert-osei", null))
+				.getEntryFirstRep().getResource().getIdElement().toUnqualifiedVersionless().getValue();
+		HttpResponse<String> assigned = as(tokens.get("coordinator"), "POST", "/" + other.request() + "/$assign",
+				"{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"expert\",\"valueReference\":{\"reference\":\"" + osei + "\"}}]}");
+		assertThat(assigned.statusCode()).as(assigned.body()).isEqualTo(200);
+		String expert = tokens.get("expert-lindqvist");
+
+		assertThat(as(expert, "GET", "/" + other.request(), null).statusCode()).isEqualTo(404);
+		// a conditional create whose match would be the other case's: no count, no id, answered as for nothing
+		for (String target : List.of(other.request(), "ServiceRequest/987654321")) {
+			HttpResponse<String> probe = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/Communication"))
+					.header("Authorization", "Bearer " + expert).header("Content-Type", "application/fhir+json")
+					.header("If-None-Exist", "based-on=" + target)
+					.POST(java.net.http.HttpRequest.BodyPublishers.ofString(written("Communication", "isolation-" + UUID.randomUUID(),
+							caseA.patient(), target, caseA.requester()))).build());
+			assertThat(probe.statusCode()).as(target + ": " + probe.body()).isEqualTo(400);
+			assertThat(probe.headers().firstValue("Location")).isEmpty();
+			assertThat(probe.body()).contains("Resource " + target + " not found").doesNotContain(other.marker());
+		}
+	}
+
+	@Test
 	void anEhrAddsToTheDirectoryButCannotChangeIt() {
 		String ehr = tokens.get("st-elsewhere-ehr");
 		String roles = as(tokens.get("coordinator"), "GET",
@@ -147,6 +172,12 @@ class CaseIsolationIT extends FhirServerIT {
 		assertThat(as(ehr, "DELETE", "/PractitionerRole/" + role.getIdElement().getIdPart(), null).statusCode()).isEqualTo(403);
 		assertThat(as(ehr, "POST", "/Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Referrer\"}]}")
 				.statusCode()).isEqualTo(201);
+		// an EHR cannot list an expert of its own: matching would give it other hospitals' cases
+		role.setId((String) null);
+		role.getIdentifierFirstRep().setValue("expert-" + UUID.randomUUID());
+		HttpResponse<String> expert = as(ehr, "POST", "/PractitionerRole", FHIR.newJsonParser().encodeResourceToString(role));
+		assertThat(expert.statusCode()).as(expert.body()).isEqualTo(403);
+		assertThat(expert.body()).contains("[experts-listed-by-centre]");
 	}
 
 	@Test
@@ -160,6 +191,21 @@ class CaseIsolationIT extends FhirServerIT {
 			HttpResponse<String> answer = as(tokens.get(ehr), "POST", "", bundle);
 			assertThat(answer.statusCode()).as(ehr + ": " + answer.body()).isEqualTo(200);
 			assertThat(answer.body()).as(ehr).contains("201 Created");
+		}
+		assertThat(stored("Patient", identifier)).isEqualTo(2);
+	}
+
+	@Test
+	void twoHospitalsConditionallyCreatingTheSameIdentifierOverRestKeepTwoPatients() {
+		String identifier = "https://shared-mpi.example.org/id/patient|" + UUID.randomUUID();
+		String[] parts = identifier.split("\\|");
+		String patient = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + parts[0] + "\",\"value\":\"" + parts[1] + "\"}]}";
+		for (String ehr : List.of("st-elsewhere-ehr", "riverbend-ehr")) {
+			HttpResponse<String> answer = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/Patient"))
+					.header("Authorization", "Bearer " + tokens.get(ehr)).header("Content-Type", "application/fhir+json")
+					.header("If-None-Exist", "identifier=" + identifier.replace("|", "%7C"))
+					.POST(java.net.http.HttpRequest.BodyPublishers.ofString(patient)).build());
+			assertThat(answer.statusCode()).as(ehr + ": " + answer.body()).isEqualTo(201);
 		}
 		assertThat(stored("Patient", identifier)).isEqualTo(2);
 	}
