@@ -133,6 +133,11 @@ public abstract class FhirServerIT {
 		return FHIR.newRestfulGenericClient(baseUrl());
 	}
 
+	/** Posts a transaction to the expert directory as the centre's coordinator: only the centre lists experts. */
+	protected HttpResponse<String> postDirectory(String bundle) {
+		return as(coordinatorToken(), "POST", "", bundle);
+	}
+
 	/** POSTs a body as it is, to see the exact status and body the server answers. */
 	protected HttpResponse<String> post(String path, String contentType, String body) {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))

@@ -1,5 +1,6 @@
 package org.example.secondopinion.cases;
 
+import org.example.secondopinion.config.InterceptorOrder;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -22,7 +23,7 @@ import org.hl7.fhir.r4.model.Task;
  * the database transaction commits: by then a transaction Bundle's entries are all stored and their
  * references resolved, and anything it refuses rolls the whole request back.
  */
-@Interceptor
+@Interceptor(order = InterceptorOrder.CASE_WORKFLOW)
 public class CaseWorkflowInterceptor {
 
 	/** Marks a request the workflow refused: a rule's 409 is an answer, not a race worth retrying. */

@@ -1,5 +1,6 @@
 package org.example.secondopinion.security;
 
+import org.example.secondopinion.config.InterceptorOrder;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;

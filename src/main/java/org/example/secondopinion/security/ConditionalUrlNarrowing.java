@@ -1,5 +1,6 @@
 package org.example.secondopinion.security;
 
+import org.example.secondopinion.config.InterceptorOrder;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;

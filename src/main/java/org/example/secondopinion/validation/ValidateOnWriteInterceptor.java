@@ -1,5 +1,6 @@
 package org.example.secondopinion.validation;
 
+import org.example.secondopinion.config.InterceptorOrder;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -28,7 +29,7 @@ import org.hl7.fhir.r4.model.Parameters;
  * <p>{@code $validate} gives the same answer: the profile the server would require on write is
  * added to what HAPI's validation found.
  */
-@Interceptor
+@Interceptor(order = InterceptorOrder.VALIDATION)
 public class ValidateOnWriteInterceptor {
 
 	private static final String BUNDLE_ENTRY_TYPES = ValidateOnWriteInterceptor.class.getName() + ".entryTypes";

@@ -32,7 +32,7 @@ class CaseLifecycleIT extends FhirServerIT {
 
 	@BeforeEach
 	void loadExpertDirectory() {
-		assertThat(postBundle(sampleFile("01-expert-directory.json")).statusCode()).isEqualTo(200);
+		assertThat(postDirectory(sampleFile("01-expert-directory.json")).statusCode()).isEqualTo(200);
 	}
 
 	static Stream<Arguments> sampleCases() {
@@ -234,14 +234,14 @@ class CaseLifecycleIT extends FhirServerIT {
 	private String createExpert(String family) {
 		org.hl7.fhir.r4.model.Practitioner practitioner = new org.hl7.fhir.r4.model.Practitioner();
 		practitioner.addName().setFamily(family + java.util.UUID.randomUUID());
-		String practitionerId = client().create().resource(practitioner).execute().getId().toUnqualifiedVersionless().getValue();
+		String practitionerId = coordinator().create().resource(practitioner).execute().getId().toUnqualifiedVersionless().getValue();
 		PractitionerRole role = new PractitionerRole();
 		role.addIdentifier().setSystem(EXPERTS).setValue(java.util.UUID.randomUUID().toString());
 		role.setActive(true);
 		role.setPractitioner(new Reference(practitionerId));
 		role.addCode().addCoding().setSystem("https://second-opinion.example.org/fhir/CodeSystem/so-codes").setCode("expert");
 		role.addSpecialty().addCoding().setSystem("https://second-opinion.example.org/fhir/CodeSystem/so-codes").setCode("orthopaedic-oncology");
-		return client().create().resource(role).execute().getId().toUnqualifiedVersionless().getValue();
+		return coordinator().create().resource(role).execute().getId().toUnqualifiedVersionless().getValue();
 	}
 
 	@Test

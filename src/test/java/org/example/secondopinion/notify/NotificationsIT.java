@@ -47,7 +47,7 @@ class NotificationsIT extends FhirServerIT {
 	@BeforeEach
 	void startReceiver() {
 		receiver = NotificationReceiver.start();
-		post("", "application/fhir+json", SampleBundles.read(SampleBundles.FOLDER.resolve("01-expert-directory.json")));
+		postDirectory(SampleBundles.read(SampleBundles.FOLDER.resolve("01-expert-directory.json")));
 	}
 
 	@AfterEach

@@ -56,7 +56,7 @@ class CaseIsolationIT extends FhirServerIT {
 		if (caseA != null) {
 			return;
 		}
-		assertThat(post("", "application/fhir+json", org.example.secondopinion.samples.SampleBundles.read(
+		assertThat(postDirectory(org.example.secondopinion.samples.SampleBundles.read(
 				org.example.secondopinion.samples.SampleBundles.FOLDER.resolve("01-expert-directory.json"))).statusCode()).isEqualTo(200);
 		tokens = Map.of(
 				"st-elsewhere-ehr", ehrToken("st-elsewhere-ehr"),

@@ -29,7 +29,8 @@ class PatientAccessIT extends FhirServerIT {
 	@BeforeEach
 	void twoPatientsWithCases() throws Exception {
 		for (String sample : new String[] {"01-expert-directory.json", "02-sarcoma-request.json", "03-sarcoma-opinion.json", "04-osteosarcoma-request.json"}) {
-			HttpResponse<String> posted = post("", "application/fhir+json", Files.readString(Path.of("sample-bundles", sample)));
+			String bundle = Files.readString(Path.of("sample-bundles", sample));
+			HttpResponse<String> posted = sample.startsWith("01-") ? postDirectory(bundle) : post("", "application/fhir+json", bundle);
 			assertThat(posted.statusCode()).as(sample + ": " + posted.body()).isEqualTo(200);
 		}
 		ownPatient = patient("https://st-elsewhere.example.org/id/patient|SEG-448213");

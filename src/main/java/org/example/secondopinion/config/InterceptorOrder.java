@@ -1,8 +1,9 @@
-package org.example.secondopinion.security;
+package org.example.secondopinion.config;
 
 /**
- * The order of our interceptors where it matters, in one place (lower runs first on the same pointcut).
- * HAPI's own authorization interceptor runs at its default order, 0.
+ * The order of our interceptors where it matters, in one place (lower runs first on the same pointcut;
+ * HAPI orders the server's and the storage's interceptors together). HAPI's authorization interceptor runs
+ * at {@code AuthorizationConstants.ORDER_AUTH_INTERCEPTOR} (200), its search narrowing at 0.
  */
 public final class InterceptorOrder {
 
@@ -20,7 +21,11 @@ public final class InterceptorOrder {
 	 * expert), which a caller must not hear about a case outside its reach.
 	 */
 	public static final int WRITE_GUARD_CONTENTS = -150;
-	/** Judges and labels writes before storage, after validation (order 0), so the profiles see a resource as the client sent it. */
+	/** Validation on write, before storage. */
+	public static final int VALIDATION = 0;
+	/** The case workflow's rules and its own writes, just before commit. */
+	public static final int CASE_WORKFLOW = 0;
+	/** Judges and labels writes before storage, after validation, so the profiles see a resource as the client sent it. */
 	public static final int WRITE_GUARD = 100;
 
 	private InterceptorOrder() {}
