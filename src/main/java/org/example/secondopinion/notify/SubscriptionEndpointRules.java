@@ -11,12 +11,16 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Subscription;
 
 /**
- * Refuses, with 422, a Subscription with any channel but rest-hook (websocket, email, sms, message), or
+ * Refuses, with 422, a Subscription with any channel but rest-hook (websocket, email, sms, message), one
+ * asking for the results of another search as its payload (HAPI's payload-search-criteria extension), or
  * whose rest-hook endpoint the {@link EndpointPolicy} does not allow, on create and on update, also inside
  * a transaction (which then stores nothing).
  */
 @Interceptor
 public class SubscriptionEndpointRules {
+
+	/** HAPI's extension that makes a notification carry the results of a search instead of the changed resource. */
+	static final String PAYLOAD_SEARCH_CRITERIA = "http://hapifhir.io/fhir/StructureDefinition/subscription-payload-search-criteria";
 
 	private final EndpointPolicy policy;
 
@@ -37,6 +41,12 @@ public class SubscriptionEndpointRules {
 	private void check(IBaseResource resource) {
 		if (!(resource instanceof Subscription subscription)) {
 			return;
+		}
+		if (subscription.getExtension().stream().anyMatch(extension -> PAYLOAD_SEARCH_CRITERIA.equals(extension.getUrl()))) {
+			// HAPI would run that search as the server and send its results: anything of any case
+			throw refusal("Subscription.extension", "The extension " + PAYLOAD_SEARCH_CRITERIA + " is refused: a "
+					+ "notification carries the changed resource (or its id), never the results of another search",
+					"payload search criteria are refused");
 		}
 		if (subscription.getChannel().getType() != Subscription.SubscriptionChannelType.RESTHOOK) {
 			String type = subscription.getChannel().hasType() ? subscription.getChannel().getType().toCode() : "none";

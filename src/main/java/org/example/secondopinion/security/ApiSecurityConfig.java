@@ -193,10 +193,11 @@ public class ApiSecurityConfig {
 		return server -> {
 			server.registerInterceptor(new ProtectedElements(server.getFhirContext()));
 			if (!properties.developmentWithoutAuthentication()) {
-				ConditionalReferences conditionalReferences = new ConditionalReferences(server.getFhirContext(), daoRegistry, matchUrls);
+				ConditionalReferences conditionalReferences = new ConditionalReferences(server.getFhirContext(), daoRegistry,
+						matchUrls, caseAccess);
 				storageInterceptors.registerInterceptor(new WriteGuard(caseAccess,
 						new ReferencedLabels(server.getFhirContext(), daoRegistry, conditionalReferences), searchParamExtractor,
-						conditionalReferences, server.getFhirContext()));
+						conditionalReferences, matchUrls, server.getFhirContext()));
 				storageInterceptors.registerInterceptor(new SearchGuard(caseAccess));
 				storageInterceptors.registerInterceptor(new ReadGuard(caseAccess));
 				server.registerInterceptor(new InstanceGuard(caseAccess));

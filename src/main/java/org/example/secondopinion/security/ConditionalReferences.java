@@ -12,22 +12,26 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Resolves a conditional reference ({@code Patient?identifier=...}) to the one resource it names, with a
- * search made for the request's caller (so narrowed as HAPI's own resolution of it was); nothing when it
- * matches none or several. Each reference is looked up once per request.
+ * Resolves a conditional reference ({@code Patient?identifier=...}) to the one resource it names, as HAPI's
+ * own resolution does: a search made for the request's caller (so narrowed), keeping the matches the caller
+ * may read; nothing when none or several are left. Each reference is looked up once per request.
  */
 class ConditionalReferences {
 
 	private static final String CACHE = ConditionalReferences.class.getName();
+	/** A reference matching more is ambiguous whatever the caller may read: HAPI refuses it. */
+	private static final int MAX_MATCHES = 20;
 
 	private final FhirContext fhirContext;
 	private final DaoRegistry daos;
 	private final MatchUrlService matchUrls;
+	private final CaseAccess access;
 
-	ConditionalReferences(FhirContext fhirContext, DaoRegistry daos, MatchUrlService matchUrls) {
+	ConditionalReferences(FhirContext fhirContext, DaoRegistry daos, MatchUrlService matchUrls, CaseAccess access) {
 		this.fhirContext = fhirContext;
 		this.daos = daos;
 		this.matchUrls = matchUrls;
+		this.access = access;
 	}
 
 	@SuppressWarnings("unchecked")
@@ -44,12 +48,16 @@ class ConditionalReferences {
 		}
 		try {
 			var search = matchUrls.translateMatchUrl(reference, fhirContext.getResourceDefinition(type));
-			search.setLoadSynchronousUpTo(2);
+			search.setLoadSynchronousUpTo(MAX_MATCHES);
 			var dao = daos.getResourceDao(type);
-			// ids only: the match is the caller's search (narrowed), the resource is read as the server
+			// the caller's search (narrowed), then only the matches it may read, as HAPI's own resolution filters them
 			List<IResourcePersistentId> found = dao.searchForIds(search, request);
-			return found.size() != 1 ? Optional.empty()
-					: Optional.of(dao.readByPid(found.get(0)).getIdElement().toUnqualifiedVersionless().withResourceType(type).getValue());
+			var actor = access.actor(request);
+			List<String> readable = found.stream().map(dao::readByPid)
+					.filter(resource -> access.mayRead(actor, resource))
+					.map(resource -> resource.getIdElement().toUnqualifiedVersionless().withResourceType(type).getValue())
+					.toList();
+			return readable.size() == 1 ? Optional.of(readable.get(0)) : Optional.empty();
 		} catch (BaseServerResponseException | IllegalArgumentException e) {
 			return Optional.empty();
 		}

@@ -57,6 +57,9 @@ public class SubscriberReach {
 		if (subscriber.isEmpty()) {
 			return true;
 		}
+		if (subscription.getPayloadSearchCriteria() != null) {
+			return false; // its payload would be a search run as the server (refused on write; never sent to an organisation)
+		}
 		List<IIdType> focuses = focusesOf(message);
 		if (focuses.isEmpty() && isEvent(message)) {
 			return false; // an event whose case cannot be told (e.g. "empty" content): it may be anyone's

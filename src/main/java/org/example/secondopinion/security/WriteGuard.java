@@ -33,7 +33,9 @@ import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.example.secondopinion.profiles.SecondOpinionIg;
+import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 
 /**
  * Every write reaches HAPI's storage through these hooks, whatever its path: create, update, JSON and
@@ -59,14 +61,16 @@ public class WriteGuard {
 	private final ReferencedLabels referencedLabels;
 	private final ISearchParamExtractor links;
 	private final ConditionalReferences conditionalReferences;
+	private final MatchUrlService matchUrls;
 	private final FhirContext fhirContext;
 
 	WriteGuard(CaseAccess access, ReferencedLabels referencedLabels, ISearchParamExtractor links,
-			ConditionalReferences conditionalReferences, FhirContext fhirContext) {
+			ConditionalReferences conditionalReferences, MatchUrlService matchUrls, FhirContext fhirContext) {
 		this.access = access;
 		this.referencedLabels = referencedLabels;
 		this.links = links;
 		this.conditionalReferences = conditionalReferences;
+		this.matchUrls = matchUrls;
 		this.fhirContext = fhirContext;
 	}
 
@@ -81,6 +85,7 @@ public class WriteGuard {
 			access.enforce(access.policy().taskChange(actor, null, facts(task)), null);
 		}
 		access.enforce(access.policy().directoryEntry(actor, namesAnExpert(resource)), null);
+		beforeStorage(actor, request, resource);
 		label(actor, request, resource);
 	}
 
@@ -93,6 +98,7 @@ public class WriteGuard {
 			access.enforce(access.policy().taskChange(actor, facts(before), facts(after)), null);
 		}
 		access.enforce(access.policy().directoryEntry(actor, namesAnExpert(updated)), null);
+		beforeStorage(actor, request, updated);
 		Set<String> labels = OrganisationLabels.of(previous);
 		if (labels.isEmpty()) {
 			label(actor, request, updated); // a resource stored before it had labels
@@ -120,6 +126,31 @@ public class WriteGuard {
 	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = InterceptorOrder.WRITE_GUARD_CONTENTS)
 	public void updatedContents(RequestDetails request, IBaseResource previous, IBaseResource updated) {
 		checkContents(request, previous, updated);
+	}
+
+	/**
+	 * For a confined caller, before HAPI resolves anything: every reference by id must be within reach (HAPI
+	 * would otherwise answer a reference to another organisation's deleted resource differently from one to a
+	 * missing resource), and a Subscription's criteria obey the search rules (HAPI matches them as the server).
+	 */
+	private void beforeStorage(Actor actor, RequestDetails request, IBaseResource resource) {
+		if (!actor.role().isConfined()) {
+			return;
+		}
+		targets(resource, request).forEach((path, target) -> {
+			if (!access.policy().read(actor, target).allowed()) {
+				throw referenceNotFound(target.id(), path);
+			}
+		});
+		if (resource instanceof Subscription subscription && subscription.hasCriteria()) {
+			String criteria = subscription.getCriteria();
+			int query = criteria.indexOf('?');
+			String type = query < 0 ? criteria : criteria.substring(0, query);
+			if (fhirContext.getResourceTypes().contains(type)) {
+				var search = matchUrls.translateMatchUrl(criteria, fhirContext.getResourceDefinition(type));
+				access.enforce(access.policy().search(actor, type, SearchGuard.featuresOf(search)), null);
+			}
+		}
 	}
 
 	private void label(Actor actor, RequestDetails request, IBaseResource resource) {

@@ -159,6 +159,45 @@ class CaseIsolationIT extends FhirServerIT {
 	}
 
 	@Test
+	void aReferenceToAnotherOrganisationsDeletedRecordIsAnsweredAsOneToAMissingRecord() {
+		String identifier = "isolation-" + UUID.randomUUID();
+		String riverbend = tokens.get("riverbend-ehr");
+		assertThat(as(riverbend, "POST", "", transaction(record(identifier, caseB.patient(), caseB.request(), caseB.requester())))
+				.statusCode()).isEqualTo(200);
+		String deleted = documentId(riverbend, identifier);
+		assertThat(as(riverbend, "DELETE", "/" + deleted, null).statusCode()).isBetween(200, 204);
+
+		List<String> answers = new ArrayList<>();
+		for (String target : List.of(deleted, "DocumentReference/987654321")) {
+			String message = "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"basedOn\":[{\"reference\":\""
+					+ target + "\"}],\"subject\":{\"reference\":\"" + caseA.patient() + "\"}}";
+			HttpResponse<String> answer = as(tokens.get("st-elsewhere-ehr"), "POST", "/Communication", message);
+			answers.add(answer.statusCode() + " " + answer.body().replace(target, "<target>"));
+		}
+		assertThat(answers.get(0)).startsWith("400").isEqualTo(answers.get(1));
+		assertThat(as(tokens.get("st-elsewhere-ehr"), "GET", "/" + deleted, null).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void aSubscriptionCannotAskAboutOtherCasesNorCarryTheResultsOfAnotherSearch() {
+		String ehr = tokens.get("st-elsewhere-ehr");
+		String reverseChain = "{\"resourceType\":\"Subscription\",\"status\":\"requested\",\"reason\":\"probe\","
+				+ "\"criteria\":\"Organization?_has:Patient:organization:family=Holt\","
+				+ "\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\"https://ehr.st-elsewhere.example.org/hook\",\"payload\":\"application/fhir+json\"}}";
+		HttpResponse<String> asked = as(ehr, "POST", "/Subscription", reverseChain);
+		assertThat(asked.statusCode()).as(asked.body()).isEqualTo(403);
+		assertThat(asked.body()).contains("[search-no-reverse-chain]");
+
+		String payloadSearch = "{\"resourceType\":\"Subscription\",\"status\":\"requested\",\"reason\":\"probe\","
+				+ "\"criteria\":\"" + caseA.patient().replace("/", "?_id=") + "\",\"extension\":[{\"url\":"
+				+ "\"http://hapifhir.io/fhir/StructureDefinition/subscription-payload-search-criteria\",\"valueString\":\"Patient?_include=*\"}],"
+				+ "\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\"https://ehr.st-elsewhere.example.org/hook\",\"payload\":\"application/fhir+json\"}}";
+		HttpResponse<String> carried = as(ehr, "POST", "/Subscription", payloadSearch);
+		assertThat(carried.statusCode()).as(carried.body()).isEqualTo(422);
+		assertThat(carried.body()).contains("subscription-payload-search-criteria");
+	}
+
+	@Test
 	void anEhrAddsToTheDirectoryButCannotChangeIt() {
 		String ehr = tokens.get("st-elsewhere-ehr");
 		String roles = as(tokens.get("coordinator"), "GET",

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class IsolationInvariantIT extends FhirServerIT {
 
-	private static final int STEPS = 24;
+	private static final int STEPS = 16;
 	private static final long SEED = 20261201L;
 
 	private TwoOrganisations cases;
