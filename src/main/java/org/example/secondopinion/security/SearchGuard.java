@@ -16,7 +16,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.example.secondopinion.access.Actor;
-import org.example.secondopinion.access.Decision;
 import org.example.secondopinion.access.ResourceKinds;
 import org.example.secondopinion.access.Role;
 import org.example.secondopinion.access.SearchFeature;

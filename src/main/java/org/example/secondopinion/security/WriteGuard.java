@@ -21,7 +21,6 @@ import java.util.stream.Stream;
 import org.example.secondopinion.access.Actor;
 import org.example.secondopinion.access.Interaction;
 import org.example.secondopinion.access.Membership;
-import org.example.secondopinion.access.ResourceKinds;
 import org.example.secondopinion.access.Role;
 import org.example.secondopinion.access.TaskFacts;
 import org.example.secondopinion.lifecycle.CaseState;
@@ -137,11 +136,7 @@ public class WriteGuard {
 		if (!actor.role().isConfined()) {
 			return;
 		}
-		targets(resource, request).forEach((path, target) -> {
-			if (!access.policy().read(actor, target).allowed()) {
-				throw referenceNotFound(target.id(), path);
-			}
-		});
+		refuseUnreachable(actor, targets(resource, request));
 		if (resource instanceof Subscription subscription && subscription.hasCriteria()) {
 			String criteria = subscription.getCriteria();
 			int query = criteria.indexOf('?');
@@ -177,14 +172,19 @@ public class WriteGuard {
 		}
 		Map<String, Membership> targets = targets(resource, request);
 		if (actor.role().isConfined()) {
-			targets.forEach((path, target) -> {
-				if (!access.policy().read(actor, target).allowed()) {
-					throw referenceNotFound(target.id(), path);
-				}
-			});
+			refuseUnreachable(actor, targets);
 		}
 		access.enforce(access.policy().contents(actor, access.membership(resource), new LinkedHashSet<>(targets.values())),
 				resource.getIdElement());
+	}
+
+	/** A reference to what the caller cannot reach is answered as one to a missing resource. */
+	private void refuseUnreachable(Actor actor, Map<String, Membership> targets) {
+		targets.forEach((path, target) -> {
+			if (!access.policy().read(actor, target).allowed()) {
+				throw referenceNotFound(target.id(), path);
+			}
+		});
 	}
 
 	/**
