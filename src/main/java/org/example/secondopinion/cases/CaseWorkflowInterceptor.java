@@ -100,7 +100,7 @@ public class CaseWorkflowInterceptor {
 	}
 
 	/** A Task the workflow keeps: one carrying our business status. */
-	private static boolean isCaseTask(Task task) {
+	public static boolean isCaseTask(Task task) {
 		return task.getBusinessStatus().getCoding().stream()
 				.anyMatch(coding -> CaseState.BUSINESS_STATUS_SYSTEM.equals(coding.getSystem()));
 	}

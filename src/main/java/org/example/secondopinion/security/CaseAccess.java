@@ -15,7 +15,6 @@ import org.example.secondopinion.access.AccessPolicy;
 import org.example.secondopinion.access.Actor;
 import org.example.secondopinion.access.Decision;
 import org.example.secondopinion.access.Membership;
-import org.example.secondopinion.access.Role;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.slf4j.Logger;
@@ -77,11 +76,6 @@ public class CaseAccess {
 
 	public boolean mayRead(Actor actor, IBaseResource resource) {
 		return policy.read(actor, membership(resource)).allowed();
-	}
-
-	public boolean isConfined(RequestDetails request) {
-		Role role = actor(request).role();
-		return role.isConfined() || role == Role.PATIENT;
 	}
 
 	/**

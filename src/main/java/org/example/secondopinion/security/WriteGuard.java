@@ -23,7 +23,7 @@ import org.example.secondopinion.access.Interaction;
 import org.example.secondopinion.access.Membership;
 import org.example.secondopinion.access.Role;
 import org.example.secondopinion.access.TaskFacts;
-import org.example.secondopinion.lifecycle.CaseState;
+import org.example.secondopinion.cases.CaseWorkflowInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
@@ -284,9 +284,7 @@ public class WriteGuard {
 	private static final String EXPERT_IDENTIFIERS = "https://second-opinion.example.org/fhir/id/expert";
 
 	private static TaskFacts facts(Task task) {
-		boolean caseTask = task.getBusinessStatus().getCoding().stream()
-				.anyMatch(coding -> CaseState.BUSINESS_STATUS_SYSTEM.equals(coding.getSystem()));
-		return new TaskFacts(caseTask, task.getOwner().getReference(), task.hasStatus() ? task.getStatus().toCode() : "",
+		return new TaskFacts(CaseWorkflowInterceptor.isCaseTask(task), task.getOwner().getReference(), task.hasStatus() ? task.getStatus().toCode() : "",
 				Stream.concat(Stream.of(task.getFocus(), task.getFor()), task.getBasedOn().stream())
 						.map(Reference::getReference).map(reference -> reference == null ? "" : reference).toList());
 	}
