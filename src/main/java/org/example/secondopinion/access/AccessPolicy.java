@@ -42,6 +42,7 @@ public final class AccessPolicy {
 	public static final String CASE_STATE_BY_SERVER = "case-state-by-server";
 	public static final String CASE_TASK_KEPT = "case-task-kept-by-server";
 	public static final String EXPERT_KEEPS_TASK_LINKS = "expert-keeps-task-links";
+	public static final String CASE_TASK_FIELDS_BY_SERVER = "case-task-fields-by-server";
 	public static final String SEARCH_NO_REVERSE_CHAIN = "search-no-reverse-chain";
 	public static final String SEARCH_NO_CHAIN_FROM_DIRECTORY = "search-no-chain-from-directory";
 	public static final String SEARCH_NO_CONTAINED = "search-no-contained";
@@ -203,18 +204,40 @@ public final class AccessPolicy {
 					return Decision.forbid(CASE_STATE_BY_SERVER, "Task.status: the case's state is set by the server; "
 							+ "an EHR sends a Task as requested, and cancels by revoking the ServiceRequest");
 				}
-				return Decision.allow(WRITE_WITHIN_REACH);
+				return serverOwnedKept(before, after, Set.of());
 			case EXPERT:
 				if (before == null || after == null) {
 					return Decision.forbid(CASE_TASK_KEPT, "The case's Task is kept by the server; an expert updates it only");
 				}
 				return before.owner().equals(after.owner()) && before.links().equals(after.links())
-						? Decision.allow(WRITE_WITHIN_REACH)
+						? serverOwnedKept(before, after, Set.of())
 						: Decision.forbid(EXPERT_KEEPS_TASK_LINKS, "An expert may not change what a Task is for or whom "
 								+ "it is assigned to (focus, for, basedOn, owner)");
+			case COORDINATOR:
+				// the workflow answers a change of state itself (409, naming the state); the due date is the centre's to move
+				return serverOwnedKept(before, after, Set.of("status", "businessStatus", "restriction"));
 			default:
 				return Decision.allow(actor.role() == Role.PATIENT ? PATIENT_READS_ONLY : REACH_CENTRE);
 		}
+	}
+
+	/**
+	 * An update of a case's Task keeps the fields the server owns: one that leaves them out or sends an earlier
+	 * copy has them put back before this is asked, so a difference left is a new value.
+	 */
+	private static Decision serverOwnedKept(TaskFacts before, TaskFacts after, Set<String> changeable) {
+		if (before == null || after == null || !before.caseTask()) {
+			return Decision.allow(WRITE_WITHIN_REACH);
+		}
+		Set<String> changed = new java.util.TreeSet<>(after.serverOwnedChangedFrom(before));
+		changed.removeAll(changeable);
+		if (changed.isEmpty()) {
+			return Decision.allow(WRITE_WITHIN_REACH);
+		}
+		return Decision.forbid(CASE_TASK_FIELDS_BY_SERVER, changed.stream().map(field -> "Task." + field)
+				.collect(java.util.stream.Collectors.joining(", ")) + ": the server keeps these fields of a case's Task. "
+				+ "Send them as you read them or leave them out; the priority and due date follow ServiceRequest.priority, "
+				+ "the state moves with the case's records, questions and opinions, and the centre assigns with $assign");
 	}
 
 	/**

@@ -1,6 +1,10 @@
 package org.example.secondopinion.access;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What the policy looks at in a Task: who it is assigned to, its status, and what it is for.
@@ -9,13 +13,28 @@ import java.util.List;
  * @param owner    the owner reference, e.g. {@code PractitionerRole/12}; empty when none
  * @param status   the status code; empty when none
  * @param links    focus, for and basedOn references, in that order
+ * @param serverOwned the fields the server keeps on a case's Task, by element name, each value in a form where
+ *                    equal values compare equal (empty when absent)
  */
-public record TaskFacts(boolean caseTask, String owner, String status, List<String> links) {
+public record TaskFacts(boolean caseTask, String owner, String status, List<String> links, Map<String, String> serverOwned) {
 
 	public TaskFacts {
 		owner = owner == null ? "" : owner;
 		status = status == null ? "" : status;
 		links = List.copyOf(links);
+		serverOwned = Map.copyOf(serverOwned);
+	}
+
+	/** Facts whose server-owned fields are the owner and the status alone. */
+	public TaskFacts(boolean caseTask, String owner, String status, List<String> links) {
+		this(caseTask, owner, status, links, Map.of("owner", owner == null ? "" : owner, "status", status == null ? "" : status));
+	}
+
+	/** The server-owned fields whose values differ from {@code before}'s, sorted by name. */
+	public Set<String> serverOwnedChangedFrom(TaskFacts before) {
+		return serverOwned.keySet().stream()
+				.filter(field -> !serverOwned.get(field).equals(before.serverOwned.getOrDefault(field, "")))
+				.collect(Collectors.toCollection(TreeSet::new));
 	}
 
 	/**

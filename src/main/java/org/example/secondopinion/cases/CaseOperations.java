@@ -88,17 +88,24 @@ public class CaseOperations {
 
 	/**
 	 * {@code POST ServiceRequest/[id]/$assign} with parameter {@code expert} (Reference to a
-	 * PractitionerRole): assigns or reassigns the case. Returns the case's Task; the previous
-	 * assignment stays in the Task's history. 409 when the case's state does not allow it.
+	 * PractitionerRole), optional {@code reason} (string) and {@code force} (boolean): assigns or reassigns
+	 * the case. Returns the case's Task, its statusReason naming the coordinator's choice; the previous
+	 * assignment stays in the Task's history. 422 for an expert matching would skip, unless forced; 409 when
+	 * the case's state does not allow it.
 	 */
 	@Operation(name = "$assign", type = ServiceRequest.class)
-	public Task assign(@IdParam IdType requestId, @OperationParam(name = "expert", min = 1, max = 1) Reference expert) {
+	public Task assign(@IdParam IdType requestId,
+			@OperationParam(name = "expert", min = 1, max = 1) Reference expert,
+			@OperationParam(name = "reason", max = 1) StringType reason,
+			@OperationParam(name = "force", max = 1) BooleanType force) {
 		stateOrNotFound(requestId);
-		IdType expertId = new IdType(expert.getReference());
-		if (!"PractitionerRole".equals(expertId.getResourceType()) || !expertId.hasIdPart()) {
-			throw new InvalidRequestException("Parameter 'expert' must reference a PractitionerRole (PractitionerRole/[id])");
+		IdType expertId = expert == null || !expert.hasReference() ? null : new IdType(expert.getReference());
+		if (expertId == null || !"PractitionerRole".equals(expertId.getResourceType()) || !expertId.hasIdPart()) {
+			throw new InvalidRequestException("Parameter 'expert' is required: a Reference to the expert's PractitionerRole "
+					+ "(valueReference {\"reference\": \"PractitionerRole/[id]\"}); the experts to choose from are in $match-experts");
 		}
-		return workflow.assign(requestId, expertId.toUnqualifiedVersionless().getValue());
+		return workflow.assign(requestId, expertId.toUnqualifiedVersionless().getValue(),
+				reason == null ? null : reason.getValue(), force != null && force.booleanValue());
 	}
 
 	/**
@@ -109,6 +116,9 @@ public class CaseOperations {
 	@Operation(name = "$reject", type = ServiceRequest.class)
 	public Task reject(@IdParam IdType requestId, @OperationParam(name = "reason", min = 1, max = 1) StringType reason) {
 		stateOrNotFound(requestId);
+		if (reason == null || reason.isEmpty() || reason.getValue().isBlank()) {
+			throw new InvalidRequestException("Parameter 'reason' is required: a string telling the referrer why the centre declines the case");
+		}
 		return workflow.reject(requestId, reason.getValue());
 	}
 

@@ -41,6 +41,22 @@ final class CaseRejections {
 		return new ResourceVersionConflictException(message, outcome("one-task-per-case", message, "Task.focus"));
 	}
 
+	/** {@code $assign} to an expert who cannot take cases now: 422 naming why, and how to assign anyway. */
+	static BaseServerResponseException unavailableExpert(String expert, String problem) {
+		String message = "Not assigned to " + expert + ", who is " + problem + ". Choose an expert from $match-experts, "
+				+ "or repeat with the parameter force=true to assign anyway";
+		return new UnprocessableEntityException(message, outcome("expert-available", message, "Parameters.parameter('expert')"));
+	}
+
+	/** The referrer wrote while the case awaits an answer, without saying which question it answers: 422. */
+	static BaseServerResponseException answerWithoutQuestion(List<String> openQuestions) {
+		String question = openQuestions.isEmpty() ? "the expert's question" : String.join(" or ", openQuestions);
+		String message = "The case awaits the referrer's answer to " + question + ": set Communication.inResponseTo to "
+				+ "{\"reference\": \"" + (openQuestions.isEmpty() ? "Communication/[id]" : openQuestions.get(openQuestions.size() - 1))
+				+ "\"} so the answer reaches the expert and the review resumes";
+		return new UnprocessableEntityException(message, outcome("answer-in-response-to", message, "Communication.inResponseTo"));
+	}
+
 	/** A client set a case's Task status itself: 409; the server moves the case. */
 	static BaseServerResponseException stateSetByServer(CaseState current, String requestedTaskStatus) {
 		String message = "The case is " + current.businessStatus() + "; its Task's status is set by the server: post the "

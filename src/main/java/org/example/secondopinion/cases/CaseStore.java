@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.HistorySearchDateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
@@ -64,6 +65,14 @@ public class CaseStore {
 				.map(found -> dao(Task.class).read(found.getIdElement().toUnqualifiedVersionless(), internal()));
 	}
 
+	/** Every stored version of a Task, newest first. */
+	public List<Task> versionsOf(IIdType taskId) {
+		List<Task> versions = new ArrayList<>();
+		dao(Task.class).history(taskId.toUnqualifiedVersionless(), new HistorySearchDateRangeParam(), internal()).getAllResources()
+				.forEach(version -> versions.add((Task) version));
+		return versions;
+	}
+
 	/** Every Task whose focus is the request (a case has one; a second is refused on create). */
 	public List<Task> tasksFor(IIdType requestId) {
 		return referringTo(Task.class, Task.SP_FOCUS, requestId);
@@ -73,11 +82,9 @@ public class CaseStore {
 	public List<DocumentReference> records(ServiceRequest request) {
 		Map<String, DocumentReference> records = new LinkedHashMap<>();
 		for (Reference reference : request.getSupportingInfo()) {
-			IdType id = new IdType(reference.getReference());
-			if ("DocumentReference".equals(id.getResourceType()) && id.hasIdPart()) {
-				DocumentReference record = dao(DocumentReference.class).read(id, internal());
-				records.put(record.getIdElement().toUnqualifiedVersionless().getValue(), record);
-			}
+			// a record listed but since deleted is no longer one of the case's
+			read(reference).filter(DocumentReference.class::isInstance).map(DocumentReference.class::cast)
+					.ifPresent(record -> records.put(record.getIdElement().toUnqualifiedVersionless().getValue(), record));
 		}
 		for (DocumentReference record : referringTo(DocumentReference.class, DocumentReference.SP_RELATED, request.getIdElement())) {
 			records.putIfAbsent(record.getIdElement().toUnqualifiedVersionless().getValue(), record);

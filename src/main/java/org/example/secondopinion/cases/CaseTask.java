@@ -1,10 +1,13 @@
 package org.example.secondopinion.cases;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import org.example.secondopinion.lifecycle.CaseState;
 import org.example.secondopinion.lifecycle.CompletenessRule.RequiredRecord;
+import org.example.secondopinion.lifecycle.TurnaroundPolicy;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -15,7 +18,8 @@ import org.hl7.fhir.r4.model.Task;
 
 /**
  * How the state of a case is written on its Task: Task.status and Task.businessStatus for the state,
- * Task.input for the records still missing, Task.restriction.period.end for the due date,
+ * Task.input for the records still missing, Task.restriction.period for when the request arrived and
+ * when it is due,
  * Task.owner for the assigned expert and Task.output for the final opinion.
  */
 final class CaseTask {
@@ -39,9 +43,7 @@ final class CaseTask {
 			task.setRequester(request.getRequester().copy());
 		}
 		task.setAuthoredOn(request.hasAuthoredOn() ? request.getAuthoredOn() : new Date());
-		task.setPriority(request.hasPriority()
-				? Task.TaskPriority.fromCode(request.getPriority().toCode())
-				: Task.TaskPriority.ROUTINE);
+		task.setPriority(taskPriority(request.hasPriority() ? request.getPriority().toCode() : null));
 		return task;
 	}
 
@@ -53,6 +55,11 @@ final class CaseTask {
 				.flatMap(java.util.Optional::stream)
 				.findFirst()
 				.orElse(CaseState.SUBMITTED);
+	}
+
+	/** Whether the Task is assigned to an expert (rather than to nobody or to the centre's Organization). */
+	static boolean hasExpert(Task task) {
+		return "PractitionerRole".equals(task.getOwner().getReferenceElement().getResourceType());
 	}
 
 	static void setState(Task task, CaseState state) {
@@ -82,10 +89,35 @@ final class CaseTask {
 				.toList();
 	}
 
-	static void setDueIfAbsent(Task task, Instant due) {
+	/**
+	 * The due date of a new case ({@code restriction.period}): from when the server received the request
+	 * (start) to that plus the turnaround of its priority (end). A due date the EHR's own Task gives stays.
+	 */
+	static void setDueIfAbsent(Task task, Instant received, TurnaroundPolicy turnaround, String priority) {
 		if (!task.getRestriction().getPeriod().hasEnd()) {
-			task.getRestriction().setPeriod(new Period().setEnd(Date.from(due)));
+			Instant start = received.truncatedTo(ChronoUnit.SECONDS); // FHIR dateTimes are stored to the second
+			task.getRestriction().setPeriod(new Period()
+					.setStart(Date.from(start))
+					.setEnd(Date.from(turnaround.dueFrom(start, priority))));
 		}
+	}
+
+	/**
+	 * The request's priority changed: the Task takes it, and a due date the server computed follows it from
+	 * the same start. One the EHR chose (any other length) stays.
+	 */
+	static void changePriority(Task task, String previousPriority, String priority, TurnaroundPolicy turnaround) {
+		task.setPriority(taskPriority(priority));
+		Period due = task.getRestriction().getPeriod();
+		if (due.hasStart() && due.hasEnd()
+				&& Duration.between(due.getStart().toInstant(), due.getEnd().toInstant()).equals(turnaround.turnaround(previousPriority))) {
+			due.setEnd(Date.from(turnaround.dueFrom(due.getStart().toInstant(), priority)));
+		}
+		task.setLastModified(new Date());
+	}
+
+	static Task.TaskPriority taskPriority(String requestPriority) {
+		return requestPriority == null ? Task.TaskPriority.ROUTINE : Task.TaskPriority.fromCode(requestPriority);
 	}
 
 	private static boolean isMissingRecord(Task.ParameterComponent input) {

@@ -2,6 +2,7 @@ package org.example.secondopinion.cases;
 
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,13 +16,16 @@ import org.example.secondopinion.lifecycle.CompletenessRule.RequiredRecord;
 import org.example.secondopinion.lifecycle.ForbiddenTransitionException;
 import org.example.secondopinion.lifecycle.TurnaroundPolicy;
 import org.example.secondopinion.matching.RankedExpert;
+import org.example.secondopinion.matching.ExpertMatcher;
 import org.example.secondopinion.matching.Ranking;
+import org.example.secondopinion.matching.SkippedExpert;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -75,7 +79,7 @@ public class CaseWorkflow {
 		CaseState state = lifecycle.next(CaseState.SUBMITTED,
 				missing.isEmpty() ? CaseEvent.SUBMITTED_COMPLETE : CaseEvent.SUBMITTED_INCOMPLETE);
 		CaseTask.setMissing(task, missing);
-		CaseTask.setDueIfAbsent(task, turnaround.dueFrom(submittedAt(request), priorityOf(request)));
+		CaseTask.setDueIfAbsent(task, Instant.now(), turnaround, priorityOf(request));
 		CaseTask.setState(task, state);
 		if (state == CaseState.TRIAGE) {
 			autoAssign(request, task);
@@ -104,34 +108,78 @@ public class CaseWorkflow {
 				});
 	}
 
-	/** A record of the case arrived or changed: recompute what is missing and advance when complete. */
-	public void recordsChanged(IIdType requestId) {
+	/**
+	 * A record of the case arrived, changed or was deleted: recompute what is missing. The last missing record
+	 * moves the case on (to its expert again if it had one); a required record withdrawn (deleted, or marked
+	 * entered-in-error or superseded) sends an open case back to awaiting-records.
+	 *
+	 * @param changed the record as it is now, or as it was when {@code deleted}: a search inside this
+	 *                transaction may still return its earlier version
+	 */
+	public void recordsChanged(IIdType requestId, DocumentReference changed, boolean deleted) {
 		Optional<Task> found = store.findTask(requestId);
 		CaseState state = found.map(CaseTask::stateOf).orElse(CaseState.SUBMITTED);
-		if (state == CaseState.SUBMITTED) {
-			return; // no case yet, or the submission itself will compute what is missing
+		if (state == CaseState.SUBMITTED || state.isTerminal()) {
+			return; // no case yet (the submission computes what is missing), or closed with the records it had
 		}
 		Task task = found.get();
 		ServiceRequest request = store.readRequest(requestId);
-		List<RequiredRecord> missing = missingRecords(request);
+		List<RequiredRecord> missing = missingRecords(request, changed, deleted);
 		CaseTask.setMissing(task, missing);
 		if (state == CaseState.AWAITING_RECORDS && missing.isEmpty()) {
-			CaseTask.setState(task, lifecycle.next(state, CaseEvent.RECORDS_COMPLETE));
-			autoAssign(request, task);
+			CaseState triage = lifecycle.next(state, CaseEvent.RECORDS_COMPLETE);
+			CaseTask.setState(task, triage);
+			if (CaseTask.hasExpert(task)) {
+				CaseTask.setState(task, lifecycle.next(triage, CaseEvent.EXPERT_ASSIGNED));
+				task.setStatusReason(new CodeableConcept().setText("The records are complete again; the case stays with its expert"));
+			} else {
+				autoAssign(request, task);
+			}
+		} else if (!missing.isEmpty() && lifecycle.allows(state, CaseEvent.RECORDS_MISSING)) {
+			CaseTask.setState(task, lifecycle.next(state, CaseEvent.RECORDS_MISSING));
+			task.setStatusReason(new CodeableConcept().setText("A required record was withdrawn ("
+					+ changed.getIdElement().toUnqualifiedVersionless().getValue() + (deleted ? " deleted" : " " + changed.getStatus().toCode())
+					+ "): the case waits for " + missing.stream().map(RequiredRecord::name).collect(Collectors.joining(", "))));
 		} else if (state == CaseState.AWAITING_INFORMATION) {
 			CaseTask.setState(task, lifecycle.next(state, CaseEvent.QUESTION_ANSWERED));
 		}
 		store.update(task);
 	}
 
-	/** Assigns an expert explicitly (or reassigns); the previous owner stays in the Task's history. */
-	public Task assign(IIdType requestId, String practitionerRoleReference) {
+	/**
+	 * The coordinator assigns an expert (or reassigns); the previous owner stays in the Task's history and
+	 * statusReason says who chose the expert and why. An expert who cannot take cases now (inactive, on leave)
+	 * or who is not in the directory is refused unless {@code force}; one outside the specialties the case
+	 * asks for is the coordinator's call, noted in statusReason.
+	 */
+	public Task assign(IIdType requestId, String practitionerRoleReference, String reason, boolean force) {
 		Task task = taskOf(requestId);
 		CaseState next = transition(CaseTask.stateOf(task), CaseEvent.EXPERT_ASSIGNED, "Task.owner");
+		Ranking ranking = assignment.rank(store.readRequest(requestId), task);
+		Optional<String> skipped = skipReason(ranking, practitionerRoleReference);
+		boolean unavailable = skipped.isPresent() && !ExpertMatcher.NO_WANTED_SPECIALTY.equals(skipped.get());
+		if (unavailable && !force) {
+			throw CaseRejections.unavailableExpert(practitionerRoleReference, skipped.get());
+		}
+		String why = "Assigned by the coordinator" + (reason == null || reason.isBlank() ? "" : ": " + reason.trim())
+				+ skipped.map(problem -> " (although " + problem + ")").orElse("");
 		task.setOwner(new Reference(practitionerRoleReference));
+		task.setStatusReason(new CodeableConcept().setText(why));
 		CaseTask.setState(task, next);
 		store.update(task);
 		return task;
+	}
+
+	/** Why matching would not propose the expert, empty when it would. */
+	private static Optional<String> skipReason(Ranking ranking, String practitionerRoleReference) {
+		if (ranking.ranked().stream().anyMatch(ranked -> ranked.expert().practitionerRoleRef().equals(practitionerRoleReference))) {
+			return Optional.empty();
+		}
+		return Optional.of(ranking.skipped().stream()
+				.filter(skipped -> skipped.expert().practitionerRoleRef().equals(practitionerRoleReference))
+				.map(SkippedExpert::reason)
+				.findFirst()
+				.orElse("not an expert of the directory"));
 	}
 
 	/** The centre declines the case, with a reason: Task rejected, ServiceRequest revoked. */
@@ -184,18 +232,29 @@ public class CaseWorkflow {
 		}
 	}
 
-	/** Revoking the request cancels the case. */
-	public void requestChanged(ServiceRequest changed) {
-		if (changed.getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED) {
+	/** An update of a case's Task keeps what the server owns: see {@link ServerOwnedTaskFields}. */
+	public void keepServerOwned(Task stored, Task sent) {
+		ServerOwnedTaskFields.keepStored(stored, sent, () -> store.versionsOf(stored.getIdElement()));
+	}
+
+	/**
+	 * The EHR changed its open case's request: revoking it cancels the case; a new priority is the Task's
+	 * too, and moves a due date the server computed.
+	 */
+	public void requestChanged(ServiceRequest previous, ServiceRequest changed) {
+		Optional<Task> found = store.findTask(changed.getIdElement());
+		if (found.isEmpty() || !CaseTask.stateOf(found.get()).isOpen()) {
 			return;
 		}
-		store.findTask(changed.getIdElement()).ifPresent(task -> {
-			CaseState state = CaseTask.stateOf(task);
-			if (state.isOpen()) {
-				CaseTask.setState(task, lifecycle.next(state, CaseEvent.CANCELLED_BY_REFERRER));
-				store.update(task);
-			}
-		});
+		Task task = found.get();
+		if (changed.getStatus() == ServiceRequest.ServiceRequestStatus.REVOKED) {
+			CaseTask.setState(task, lifecycle.next(CaseTask.stateOf(task), CaseEvent.CANCELLED_BY_REFERRER));
+			store.update(task);
+		} else if (CaseTask.taskPriority(priorityOf(changed)) != task.getPriority()) {
+			CaseTask.changePriority(task, priorityOf(previous), priorityOf(changed), turnaround);
+			store.update(task);
+			log.info("Case {} is now {}", changed.getIdElement().toUnqualifiedVersionless().getValue(), task.getPriority().toCode());
+		}
 	}
 
 	private void autoAssign(ServiceRequest request, Task task) {
@@ -221,7 +280,21 @@ public class CaseWorkflow {
 	}
 
 	private List<RequiredRecord> missingRecords(ServiceRequest request) {
-		List<PresentRecord> present = store.records(request).stream()
+		return missingRecords(request, null, false);
+	}
+
+	/** What the request's kind requires and its current records do not give; superseded or erroneous ones do not count. */
+	private List<RequiredRecord> missingRecords(ServiceRequest request, DocumentReference changed, boolean deleted) {
+		List<DocumentReference> records = new ArrayList<>(store.records(request));
+		if (changed != null) {
+			String changedId = changed.getIdElement().toUnqualifiedVersionless().getValue();
+			records.removeIf(record -> record.getIdElement().toUnqualifiedVersionless().getValue().equals(changedId));
+			if (!deleted) {
+				records.add(changed);
+			}
+		}
+		List<PresentRecord> present = records.stream()
+				.filter(record -> record.getStatus() == null || record.getStatus() == Enumerations.DocumentReferenceStatus.CURRENT)
 				.flatMap(record -> presentRecords(record).stream())
 				.toList();
 		return completeness.missing(kindOf(request), present);
@@ -242,10 +315,6 @@ public class CaseWorkflow {
 	private Task taskOf(IIdType requestId) {
 		return store.findTask(requestId).orElseThrow(() -> new UnprocessableEntityException(
 				"No case Task for " + requestId.toUnqualifiedVersionless().getValue()));
-	}
-
-	private static Instant submittedAt(ServiceRequest request) {
-		return request.hasAuthoredOn() ? request.getAuthoredOn().toInstant() : Instant.now();
 	}
 
 	private static String priorityOf(ServiceRequest request) {

@@ -7,6 +7,8 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.example.secondopinion.lifecycle.CaseState;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.example.secondopinion.validation.CaseProfileValidator;
@@ -65,6 +67,27 @@ public class CaseWorkflowInterceptor {
 		}
 	}
 
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+	public void deleted(IBaseResource resource, RequestDetails request) {
+		if (CaseStore.isWorkflowWrite(request) || !(resource instanceof DocumentReference record)) {
+			return;
+		}
+		try {
+			CaseReferences.requestIn(record.getContext().getRelated()).ifPresent(requestId -> workflow.recordsChanged(requestId, record, true));
+		} catch (BaseServerResponseException refusal) {
+			markRefused(request);
+			throw refusal;
+		}
+	}
+
+	/** Before validation and the access checks: a case's Task keeps what the server owns, whatever the update sends. */
+	@Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = InterceptorOrder.SERVER_OWNED_TASK_FIELDS)
+	public void keepServerOwnedTaskFields(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		if (!CaseStore.isWorkflowWrite(request) && previous instanceof Task stored && resource instanceof Task sent && isCaseTask(stored)) {
+			workflow.keepServerOwned(stored, sent);
+		}
+	}
+
 	private static void markRefused(RequestDetails request) {
 		if (request != null) {
 			request.getUserData().put(REFUSED_BY_WORKFLOW, Boolean.TRUE);
@@ -75,7 +98,7 @@ public class CaseWorkflowInterceptor {
 		if (resource instanceof ServiceRequest serviceRequest && isSecondOpinionRequest(serviceRequest)) {
 			workflow.requestSubmitted(serviceRequest);
 		} else if (resource instanceof DocumentReference record) {
-			CaseReferences.requestIn(record.getContext().getRelated()).ifPresent(workflow::recordsChanged);
+			CaseReferences.requestIn(record.getContext().getRelated()).ifPresent(request -> workflow.recordsChanged(request, record, false));
 		} else if (resource instanceof Task task) {
 			CaseReferences.requestIn(List.of(task.getFocus())).ifPresent(request -> workflow.taskCreated(task, request));
 		} else if (resource instanceof DiagnosticReport opinion) {
@@ -88,9 +111,14 @@ public class CaseWorkflowInterceptor {
 	private void onUpdated(IBaseResource previous, IBaseResource resource) {
 		if (resource instanceof ServiceRequest serviceRequest && isSecondOpinionRequest(serviceRequest)) {
 			workflow.checkRequestChange((ServiceRequest) previous, serviceRequest);
-			workflow.requestChanged(serviceRequest);
+			workflow.requestChanged((ServiceRequest) previous, serviceRequest);
 		} else if (resource instanceof DocumentReference record) {
-			CaseReferences.requestIn(record.getContext().getRelated()).ifPresent(workflow::recordsChanged);
+			Optional<IIdType> now = CaseReferences.requestIn(record.getContext().getRelated());
+			now.ifPresent(request -> workflow.recordsChanged(request, record, false));
+			// a record moved to another request leaves its first case
+			CaseReferences.requestIn(((DocumentReference) previous).getContext().getRelated())
+					.filter(before -> now.map(after -> !after.getValue().equals(before.getValue())).orElse(true))
+					.ifPresent(before -> workflow.recordsChanged(before, record, true));
 		} else if (resource instanceof Task task && previous instanceof Task before && isCaseTask(before)) {
 			workflow.checkTaskChange(before, task);
 		} else if (resource instanceof DiagnosticReport opinion) {

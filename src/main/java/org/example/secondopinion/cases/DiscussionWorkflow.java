@@ -1,6 +1,10 @@
 package org.example.secondopinion.cases;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import org.example.secondopinion.lifecycle.CaseEvent;
 import org.example.secondopinion.lifecycle.CaseLifecycle;
@@ -10,6 +14,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.stereotype.Service;
 
@@ -29,8 +34,10 @@ public class DiscussionWorkflow {
 	/**
 	 * A message of the case discussion was stored. A question of the assigned expert (category
 	 * so-codes#question) puts the case on hold, with a date by which the answer is wanted; the
-	 * referrer's answer (inResponseTo the question) returns it to review. Other messages leave the
-	 * state as it is: the discussion goes on after the final opinion too.
+	 * referrer's answer (inResponseTo the question) returns it to review. A message from the referrer
+	 * (sender = the request's requester) while the case awaits an answer must say which question it answers:
+	 * without inResponseTo it is refused, naming the open question. Other messages leave the state as it
+	 * is: the discussion goes on after the final opinion too.
 	 */
 	public void messageStored(Communication message, IIdType requestId) {
 		Optional<Task> found = store.findTask(requestId);
@@ -43,6 +50,9 @@ public class DiscussionWorkflow {
 				&& sameReference(task.getOwner(), message.getSender());
 		boolean question = fromExpert && isQuestion(message);
 		boolean answer = !fromExpert && message.hasInResponseTo();
+		if (state == CaseState.AWAITING_INFORMATION && !fromExpert && !answer && fromReferrer(message, requestId)) {
+			throw CaseRejections.answerWithoutQuestion(openQuestions(requestId, task));
+		}
 		if (!question && !answer) {
 			return;
 		}
@@ -59,6 +69,26 @@ public class DiscussionWorkflow {
 			task.setStatusReason(null);
 		}
 		store.update(task);
+	}
+
+	private boolean fromReferrer(Communication message, IIdType requestId) {
+		ServiceRequest request = store.readRequest(requestId);
+		return message.hasSender() && request.hasRequester() && sameReference(message.getSender(), request.getRequester());
+	}
+
+	/** The expert's questions on the case that no message answers yet, oldest first. */
+	private List<String> openQuestions(IIdType requestId, Task task) {
+		List<Communication> discussion = store.communications(requestId);
+		Set<String> answered = discussion.stream()
+				.flatMap(message -> message.getInResponseTo().stream())
+				.map(reference -> reference.getReferenceElement().toUnqualifiedVersionless().getValue())
+				.collect(Collectors.toSet());
+		return discussion.stream()
+				.filter(message -> isQuestion(message) && message.hasSender() && sameReference(message.getSender(), task.getOwner()))
+				.sorted(Comparator.comparing(Communication::getSent, Comparator.nullsLast(Comparator.naturalOrder())))
+				.map(message -> message.getIdElement().toUnqualifiedVersionless().getValue())
+				.filter(id -> !answered.contains(id))
+				.toList();
 	}
 
 	private static boolean isQuestion(Communication message) {

@@ -21,6 +21,11 @@ public final class InterceptorOrder {
 	 * expert), which a caller must not hear about a case outside its reach.
 	 */
 	public static final int WRITE_GUARD_CONTENTS = -150;
+	/**
+	 * Puts back what the server owns on a case's Task when an update leaves it out or echoes an old copy, before
+	 * validation and the access checks see the update.
+	 */
+	public static final int SERVER_OWNED_TASK_FIELDS = -20;
 	/** Validation on write, before storage. */
 	public static final int VALIDATION = 0;
 	/** The case workflow's rules and its own writes, just before commit. */

@@ -14,8 +14,8 @@ public enum CaseEvent {
 	/** The request arrived, but at least one required record is missing. */
 	SUBMITTED_INCOMPLETE("submitting the request"),
 
-	/** A required record was withdrawn (or found unusable) during triage. */
-	RECORDS_MISSING("asking for missing records"),
+	/** A required record of an open case was withdrawn: deleted, or marked entered-in-error or superseded. */
+	RECORDS_MISSING("withdrawing a required record"),
 
 	/** The last missing record arrived. */
 	RECORDS_COMPLETE("completing the records"),

@@ -4,6 +4,7 @@ import static org.example.secondopinion.lifecycle.CaseEvent.*;
 import static org.example.secondopinion.lifecycle.CaseState.*;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -80,7 +81,10 @@ public final class CaseLifecycle {
 		allow(table, SUBMITTED, SUBMITTED_COMPLETE, TRIAGE);
 		allow(table, SUBMITTED, SUBMITTED_INCOMPLETE, AWAITING_RECORDS);
 		allow(table, AWAITING_RECORDS, RECORDS_COMPLETE, TRIAGE);
-		allow(table, TRIAGE, RECORDS_MISSING, AWAITING_RECORDS);
+		// a required record withdrawn sends an open case back for it, its expert kept
+		for (CaseState state : List.of(TRIAGE, ASSIGNED, IN_REVIEW, AWAITING_INFORMATION)) {
+			allow(table, state, RECORDS_MISSING, AWAITING_RECORDS);
+		}
 
 		allow(table, TRIAGE, EXPERT_ASSIGNED, ASSIGNED);
 		allow(table, ASSIGNED, EXPERT_ASSIGNED, ASSIGNED);

@@ -23,6 +23,9 @@ public final class ExpertMatcher {
 	/** The so-codes CodeSystem, which holds the specialty codes below. */
 	public static final String SPECIALTY_SYSTEM = "https://second-opinion.example.org/fhir/CodeSystem/so-codes";
 
+	/** The reason an expert outside the wanted specialties is skipped. */
+	public static final String NO_WANTED_SPECIALTY = "outside the specialties the case asks for";
+
 	private static final Comparator<Match> BEST_FIRST = Comparator
 			.comparingInt((Match match) -> -match.matched().size())
 			.thenComparingInt(match -> match.expert().openCases())
@@ -59,7 +62,7 @@ public final class ExpertMatcher {
 			if (!candidate.active()) {
 				skipped.add(new SkippedExpert(candidate, "inactive"));
 			} else if (!wantedSpecialties.isEmpty() && matched.isEmpty()) {
-				skipped.add(new SkippedExpert(candidate, "no wanted specialty"));
+				skipped.add(new SkippedExpert(candidate, NO_WANTED_SPECIALTY));
 			} else if (unavailable.isPresent()) {
 				skipped.add(new SkippedExpert(candidate, "unavailable until " + unavailable.get()));
 			} else {

@@ -24,6 +24,7 @@ import org.example.secondopinion.access.Membership;
 import org.example.secondopinion.access.Role;
 import org.example.secondopinion.access.TaskFacts;
 import org.example.secondopinion.cases.CaseWorkflowInterceptor;
+import org.example.secondopinion.cases.ServerOwnedTaskFields;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
@@ -283,9 +284,10 @@ public class WriteGuard {
 
 	private static final String EXPERT_IDENTIFIERS = "https://second-opinion.example.org/fhir/id/expert";
 
-	private static TaskFacts facts(Task task) {
+	private TaskFacts facts(Task task) {
 		return new TaskFacts(CaseWorkflowInterceptor.isCaseTask(task), task.getOwner().getReference(), task.hasStatus() ? task.getStatus().toCode() : "",
 				Stream.concat(Stream.of(task.getFocus(), task.getFor()), task.getBasedOn().stream())
-						.map(Reference::getReference).map(reference -> reference == null ? "" : reference).toList());
+						.map(Reference::getReference).map(reference -> reference == null ? "" : reference).toList(),
+				ServerOwnedTaskFields.encoded(task, fhirContext.newJsonParser()));
 	}
 }

@@ -178,6 +178,25 @@ class AccessPolicyTest {
 	}
 
 	@Test
+	void anUpdateOfACaseTaskKeepsWhatTheServerOwnsAndTheCentreMayMoveTheDueDate() {
+		List<String> links = List.of("ServiceRequest/2", "Patient/1", "ServiceRequest/2");
+		TaskFacts stored = new TaskFacts(true, "PractitionerRole/7", "accepted", links,
+				java.util.Map.of("owner", "PractitionerRole/7", "status", "accepted", "restriction", "due 1", "input", ""));
+		TaskFacts notesOnly = new TaskFacts(true, "PractitionerRole/7", "accepted", links, stored.serverOwned());
+		TaskFacts newDueDate = new TaskFacts(true, "PractitionerRole/7", "accepted", links,
+				java.util.Map.of("owner", "PractitionerRole/7", "status", "accepted", "restriction", "due 2", "input", "x"));
+
+		assertThat(policy.taskChange(ACTORS.get("ehrA"), stored, notesOnly).allowed()).isTrue();
+		Decision byEhr = policy.taskChange(ACTORS.get("ehrA"), stored, newDueDate);
+		assertThat(byEhr.rule()).isEqualTo(AccessPolicy.CASE_TASK_FIELDS_BY_SERVER);
+		assertThat(byEhr.message()).contains("Task.input, Task.restriction");
+		assertThat(policy.taskChange(ACTORS.get("expA"), stored, newDueDate).rule()).isEqualTo(AccessPolicy.CASE_TASK_FIELDS_BY_SERVER);
+		Decision byCoordinator = policy.taskChange(Actor.coordinator(), stored, newDueDate);
+		assertThat(byCoordinator.rule()).isEqualTo(AccessPolicy.CASE_TASK_FIELDS_BY_SERVER);
+		assertThat(byCoordinator.message()).contains("Task.input").doesNotContain("Task.restriction");
+	}
+
+	@Test
 	void onlyTheCentreAndTheServerAssignACaseAndSetItsState() {
 		TaskFacts requested = new TaskFacts(true, "Organization/9", "requested", List.of("ServiceRequest/2", "Patient/1", "ServiceRequest/2"));
 		TaskFacts chosenExpert = new TaskFacts(true, "PractitionerRole/7", "requested", requested.links());
@@ -198,14 +217,16 @@ class AccessPolicyTest {
 		assertThat(policy.taskChange(ehr, new TaskFacts(false, "", "requested", List.of()), null).allowed())
 				.as("a Task of its own that is not a case's").isTrue();
 
-		assertThat(policy.taskChange(expert, assigned, new TaskFacts(true, "PractitionerRole/7", "in-progress", assigned.links())).allowed())
-				.as("the expert's own changes are the workflow's to judge").isTrue();
+		assertThat(policy.taskChange(expert, assigned, new TaskFacts(true, "PractitionerRole/7", "in-progress", assigned.links())).rule())
+				.as("the state moves with the opinion, not by the Task").isEqualTo(AccessPolicy.CASE_TASK_FIELDS_BY_SERVER);
 		assertThat(policy.taskChange(expert, assigned, repointed).rule()).isEqualTo(AccessPolicy.EXPERT_KEEPS_TASK_LINKS);
 		assertThat(policy.taskChange(expert, assigned, null).rule()).isEqualTo(AccessPolicy.CASE_TASK_KEPT);
 
-		for (Actor centre : List.of(Actor.coordinator(), Actor.server())) {
-			assertThat(policy.taskChange(centre, requested, assigned).allowed()).isTrue();
-		}
+		assertThat(policy.taskChange(Actor.server(), requested, assigned).allowed()).isTrue();
+		assertThat(policy.taskChange(Actor.coordinator(), requested, assigned).rule())
+				.as("the coordinator assigns with $assign").isEqualTo(AccessPolicy.CASE_TASK_FIELDS_BY_SERVER);
+		assertThat(policy.taskChange(Actor.coordinator(), requested, completed).allowed())
+				.as("a change of state is the workflow's to answer").isTrue();
 		for (String operation : List.of("$assign", "$reject", "$match-experts")) {
 			assertThat(policy.operation(ehr, operation, RESOURCES.get("requestA")).rule()).as(operation)
 					.isEqualTo(AccessPolicy.CASE_ASSIGNED_BY_CENTRE);

@@ -26,14 +26,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each sample case from submission to final opinion, and the changes a case refuses, over HTTP. */
-class CaseLifecycleIT extends FhirServerIT {
-
-	private static final String EXPERTS = "https://second-opinion.example.org/fhir/id/expert";
-
-	@BeforeEach
-	void loadExpertDirectory() {
-		assertThat(postDirectory(sampleFile("01-expert-directory.json")).statusCode()).isEqualTo(200);
-	}
+class CaseLifecycleIT extends CaseSteps {
 
 	static Stream<Arguments> sampleCases() {
 		return Stream.of(
@@ -428,65 +421,5 @@ class CaseLifecycleIT extends FhirServerIT {
 		List<java.util.Date> dues = worklist.getEntry().stream()
 				.map(e -> ((Task) e.getResource()).getRestriction().getPeriod().getEnd()).toList();
 		assertThat(dues).isSorted();
-	}
-
-	private static Communication message(ServiceRequest request, String sender, String recipient, String text) {
-		Communication message = new Communication();
-		message.setStatus(Communication.CommunicationStatus.COMPLETED);
-		message.addBasedOn(new Reference(request.getIdElement().toUnqualifiedVersionless().getValue()));
-		message.setSubject(request.getSubject());
-		message.setSender(new Reference(sender));
-		message.addRecipient(new Reference(recipient));
-		message.setSent(new java.util.Date());
-		message.addPayload().setContent(new org.hl7.fhir.r4.model.StringType(text));
-		return message;
-	}
-
-	private String sampleFile(String name) {
-		return org.example.secondopinion.samples.SampleBundles.read(
-				org.example.secondopinion.samples.SampleBundles.FOLDER.resolve(name));
-	}
-
-	private HttpResponse<String> postBundle(String bundle) {
-		return post("", "application/fhir+json", bundle);
-	}
-
-	private HttpResponse<String> put(String path, String body) {
-		return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
-				.header("Content-Type", "application/fhir+json")
-				.PUT(HttpRequest.BodyPublishers.ofString(body))
-				.build());
-	}
-
-	private ServiceRequest request(SampleCase sample) {
-		Bundle found = client().search()
-				.byUrl("ServiceRequest?identifier=" + UrlUtil.escapeUrlParam(sample.orderSystem() + "|"))
-				.returnBundle(Bundle.class).execute();
-		assertThat(found.getEntry()).hasSize(1);
-		return (ServiceRequest) found.getEntryFirstRep().getResource();
-	}
-
-	private Task task(ServiceRequest request) {
-		Bundle found = client().search()
-				.byUrl("Task?focus=" + request.getIdElement().toUnqualifiedVersionless().getValue())
-				.returnBundle(Bundle.class).execute();
-		assertThat(found.getEntry()).as("one Task per case").hasSize(1);
-		return (Task) found.getEntryFirstRep().getResource();
-	}
-
-	private Parameters completeness(ServiceRequest request) {
-		return client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())
-				.named("$completeness").withNoParameters(Parameters.class).useHttpGet().execute();
-	}
-
-	private String expertReference(String identifier) {
-		Bundle found = client().search()
-				.byUrl("PractitionerRole?identifier=" + UrlUtil.escapeUrlParam(EXPERTS + "|" + identifier))
-				.returnBundle(Bundle.class).execute();
-		return ((PractitionerRole) found.getEntryFirstRep().getResource()).getIdElement().toUnqualifiedVersionless().getValue();
-	}
-
-	private static String businessStatus(Task task) {
-		return task.getBusinessStatus().getCodingFirstRep().getCode();
 	}
 }

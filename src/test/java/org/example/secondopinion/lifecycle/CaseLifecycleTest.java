@@ -48,7 +48,7 @@ class CaseLifecycleTest {
 	void theMatrixIsCoveredOnce() {
 		assertThat(allowedTransitions().count() + forbiddenTransitions().count())
 				.isEqualTo((long) CaseState.values().length * CaseEvent.values().length);
-		assertThat(allowedTransitions().count()).isEqualTo(30);
+		assertThat(allowedTransitions().count()).isEqualTo(33);
 	}
 
 	@Test
@@ -144,17 +144,20 @@ class CaseLifecycleTest {
 		table.get(AWAITING_RECORDS).putAll(Map.of(RECORDS_COMPLETE, TRIAGE));
 		table.get(TRIAGE).putAll(Map.of(RECORDS_MISSING, AWAITING_RECORDS, EXPERT_ASSIGNED, ASSIGNED));
 		table.get(ASSIGNED).putAll(Map.of(
+				RECORDS_MISSING, AWAITING_RECORDS,
 				EXPERT_ASSIGNED, ASSIGNED,
 				REVIEW_STARTED, IN_REVIEW,
 				QUESTION_ASKED, AWAITING_INFORMATION,
 				FINAL_OPINION, COMPLETED));
 		table.get(IN_REVIEW).putAll(Map.of(
+				RECORDS_MISSING, AWAITING_RECORDS,
 				EXPERT_ASSIGNED, ASSIGNED,
 				REVIEW_STARTED, IN_REVIEW,
 				QUESTION_ASKED, AWAITING_INFORMATION,
 				QUESTION_ANSWERED, IN_REVIEW,
 				FINAL_OPINION, COMPLETED));
 		table.get(AWAITING_INFORMATION).putAll(Map.of(
+				RECORDS_MISSING, AWAITING_RECORDS,
 				EXPERT_ASSIGNED, ASSIGNED,
 				QUESTION_ASKED, AWAITING_INFORMATION,
 				QUESTION_ANSWERED, IN_REVIEW));

@@ -26,7 +26,7 @@ class ExpertMatcherTest {
 		assertThat(ranking.ranked()).extracting(RankedExpert::expert).containsExactly(radiologistAndPathologist, oncologist);
 		assertThat(ranking.skipped()).singleElement().satisfies(skipped -> {
 			assertThat(skipped.expert()).isEqualTo(cardiologist);
-			assertThat(skipped.reason()).isEqualTo("no wanted specialty");
+			assertThat(skipped.reason()).isEqualTo(ExpertMatcher.NO_WANTED_SPECIALTY);
 		});
 	}
 
