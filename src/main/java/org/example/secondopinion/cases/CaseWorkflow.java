@@ -75,6 +75,8 @@ public class CaseWorkflow {
 	public void requestSubmitted(ServiceRequest request) {
 		Optional<Task> existing = store.findTask(request.getIdElement());
 		Task task = existing.orElseGet(() -> CaseTask.newFor(request));
+		// the EHR's own Task becomes the case's: its state, reason and opinion are the server's from now on
+		task.setStatusReason(null).getOutput().clear();
 		List<RequiredRecord> missing = missingRecords(request);
 		CaseState state = lifecycle.next(CaseState.SUBMITTED,
 				missing.isEmpty() ? CaseEvent.SUBMITTED_COMPLETE : CaseEvent.SUBMITTED_INCOMPLETE);
