@@ -43,6 +43,7 @@ public final class AccessPolicy {
 	public static final String CASE_TASK_KEPT = "case-task-kept-by-server";
 	public static final String EXPERT_KEEPS_TASK_LINKS = "expert-keeps-task-links";
 	public static final String CASE_TASK_FIELDS_BY_SERVER = "case-task-fields-by-server";
+	public static final String EXPERT_ADDS_TO_CASE = "expert-adds-to-case";
 	public static final String SEARCH_NO_REVERSE_CHAIN = "search-no-reverse-chain";
 	public static final String SEARCH_NO_CHAIN_FROM_DIRECTORY = "search-no-chain-from-directory";
 	public static final String SEARCH_NO_CONTAINED = "search-no-contained";
@@ -115,6 +116,12 @@ public final class AccessPolicy {
 		}
 		if (clientChosenId && actor.role().isConfined()) {
 			return Decision.notFound(SERVER_ASSIGNED_IDS);
+		}
+		if (actor.role() == Role.EXPERT && before != null && before.kind() == Membership.Kind.CASE_DATA
+				&& (interaction == Interaction.DELETE || ResourceKinds.isReferrersCase(type))) {
+			return Decision.forbid(EXPERT_ADDS_TO_CASE, "An expert adds to a case (opinions, messages, notes on its Task) "
+					+ "but does not delete what it holds or change what the referrer sent (" + type + "): ask the referrer in the "
+					+ "case's discussion");
 		}
 		if (isDirectory(before, type)) {
 			return directoryChange(actor, interaction, type);

@@ -16,7 +16,15 @@ public final class ResourceKinds {
 			// our R4 subscription topics are Basic resources; clients are given no scope to create Basic
 			"Basic", "SubscriptionTopic");
 
+	/** What the referrer sends as the case: the request, the patient, the diagnosis, the records and their files. */
+	private static final Set<String> REFERRERS_CASE = Set.of(
+			"ServiceRequest", "Patient", "Condition", "DocumentReference", "Binary");
+
 	private ResourceKinds() {}
+
+	public static boolean isReferrersCase(String type) {
+		return type != null && REFERRERS_CASE.contains(type);
+	}
 
 	public static boolean isDirectory(String type) {
 		return type != null && DIRECTORY.contains(type);

@@ -48,7 +48,7 @@ final class CaseRejections {
 		return new UnprocessableEntityException(message, outcome("expert-available", message, "Parameters.parameter('expert')"));
 	}
 
-	/** The referrer wrote while the case awaits an answer, without saying which question it answers: 422. */
+	/** The referrer wrote while the case awaits an answer, without naming an open question in inResponseTo: 422. */
 	static BaseServerResponseException answerWithoutQuestion(List<String> openQuestions) {
 		String question = openQuestions.isEmpty() ? "the expert's question" : String.join(" or ", openQuestions);
 		String message = "The case awaits the referrer's answer to " + question + ": set Communication.inResponseTo to "

@@ -65,13 +65,19 @@ public class CaseStore {
 				.map(found -> dao(Task.class).read(found.getIdElement().toUnqualifiedVersionless(), internal()));
 	}
 
-	/** Every stored version of a Task, newest first. */
+	/**
+	 * The stored versions of a Task, newest first, up to {@link #VERSIONS_READ}. Read by range rather than
+	 * {@code getAllResources()}, which trusts HAPI's history count, cached for a minute across writes.
+	 */
 	public List<Task> versionsOf(IIdType taskId) {
 		List<Task> versions = new ArrayList<>();
-		dao(Task.class).history(taskId.toUnqualifiedVersionless(), new HistorySearchDateRangeParam(), internal()).getAllResources()
-				.forEach(version -> versions.add((Task) version));
+		dao(Task.class).history(taskId.toUnqualifiedVersionless(), new HistorySearchDateRangeParam(), internal())
+				.getResources(0, VERSIONS_READ).forEach(version -> versions.add((Task) version));
 		return versions;
 	}
+
+	/** A case's Task changes with each step of the case: a few dozen versions in a long case. */
+	private static final int VERSIONS_READ = 500;
 
 	/** Every Task whose focus is the request (a case has one; a second is refused on create). */
 	public List<Task> tasksFor(IIdType requestId) {

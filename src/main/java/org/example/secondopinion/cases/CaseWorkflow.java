@@ -75,8 +75,8 @@ public class CaseWorkflow {
 	public void requestSubmitted(ServiceRequest request) {
 		Optional<Task> existing = store.findTask(request.getIdElement());
 		Task task = existing.orElseGet(() -> CaseTask.newFor(request));
-		// the EHR's own Task becomes the case's: its state, reason and opinion are the server's from now on
-		task.setStatusReason(null).getOutput().clear();
+		// the EHR's own Task becomes the case's: its state, reason, opinion and priority are the server's from now on
+		task.setStatusReason(null).setPriority(CaseTask.taskPriority(priorityOf(request))).getOutput().clear();
 		List<RequiredRecord> missing = missingRecords(request);
 		CaseState state = lifecycle.next(CaseState.SUBMITTED,
 				missing.isEmpty() ? CaseEvent.SUBMITTED_COMPLETE : CaseEvent.SUBMITTED_INCOMPLETE);
@@ -139,9 +139,10 @@ public class CaseWorkflow {
 			}
 		} else if (!missing.isEmpty() && lifecycle.allows(state, CaseEvent.RECORDS_MISSING)) {
 			CaseTask.setState(task, lifecycle.next(state, CaseEvent.RECORDS_MISSING));
-			task.setStatusReason(new CodeableConcept().setText("A required record was withdrawn ("
-					+ changed.getIdElement().toUnqualifiedVersionless().getValue() + (deleted ? " deleted" : " " + changed.getStatus().toCode())
-					+ "): the case waits for " + missing.stream().map(RequiredRecord::name).collect(Collectors.joining(", "))));
+			String record = changed == null ? "a record the request listed" : changed.getIdElement().toUnqualifiedVersionless().getValue();
+			task.setStatusReason(new CodeableConcept().setText("A required record no longer counts (" + record
+					+ " was deleted, moved, superseded, entered in error, retyped or unlisted): the case waits for "
+					+ missing.stream().map(RequiredRecord::name).collect(Collectors.joining(", "))));
 		} else if (state == CaseState.AWAITING_INFORMATION) {
 			CaseTask.setState(task, lifecycle.next(state, CaseEvent.QUESTION_ANSWERED));
 		}
@@ -241,7 +242,7 @@ public class CaseWorkflow {
 
 	/**
 	 * The EHR changed its open case's request: revoking it cancels the case; a new priority is the Task's
-	 * too, and moves a due date the server computed.
+	 * too, and moves a due date the server computed; records listed or unlisted in supportingInfo count again.
 	 */
 	public void requestChanged(ServiceRequest previous, ServiceRequest changed) {
 		Optional<Task> found = store.findTask(changed.getIdElement());
@@ -252,11 +253,20 @@ public class CaseWorkflow {
 		if (changed.getStatus() == ServiceRequest.ServiceRequestStatus.REVOKED) {
 			CaseTask.setState(task, lifecycle.next(CaseTask.stateOf(task), CaseEvent.CANCELLED_BY_REFERRER));
 			store.update(task);
-		} else if (CaseTask.taskPriority(priorityOf(changed)) != task.getPriority()) {
+			return;
+		}
+		if (CaseTask.taskPriority(priorityOf(changed)) != task.getPriority()) {
 			CaseTask.changePriority(task, priorityOf(previous), priorityOf(changed), turnaround);
 			store.update(task);
 			log.info("Case {} is now {}", changed.getIdElement().toUnqualifiedVersionless().getValue(), task.getPriority().toCode());
 		}
+		if (!references(previous.getSupportingInfo()).equals(references(changed.getSupportingInfo()))) {
+			recordsChanged(changed.getIdElement(), null, false);
+		}
+	}
+
+	private static List<String> references(List<Reference> references) {
+		return references.stream().map(Reference::getReference).toList();
 	}
 
 	private void autoAssign(ServiceRequest request, Task task) {

@@ -34,10 +34,10 @@ public class DiscussionWorkflow {
 	/**
 	 * A message of the case discussion was stored. A question of the assigned expert (category
 	 * so-codes#question) puts the case on hold, with a date by which the answer is wanted; the
-	 * referrer's answer (inResponseTo the question) returns it to review. A message from the referrer
-	 * (sender = the request's requester) while the case awaits an answer must say which question it answers:
-	 * without inResponseTo it is refused, naming the open question. Other messages leave the state as it
-	 * is: the discussion goes on after the final opinion too.
+	 * referrer's answer (inResponseTo an open question) returns it to review. A message from the referrer
+	 * (sender = the request's requester) while the case awaits an answer must say which open question it
+	 * answers: otherwise it is refused, naming the open question. Other messages leave the state as it is:
+	 * the discussion goes on after the final opinion too.
 	 */
 	public void messageStored(Communication message, IIdType requestId) {
 		Optional<Task> found = store.findTask(requestId);
@@ -49,9 +49,13 @@ public class DiscussionWorkflow {
 		boolean fromExpert = task.hasOwner() && message.hasSender()
 				&& sameReference(task.getOwner(), message.getSender());
 		boolean question = fromExpert && isQuestion(message);
-		boolean answer = !fromExpert && message.hasInResponseTo();
-		if (state == CaseState.AWAITING_INFORMATION && !fromExpert && !answer && fromReferrer(message, requestId)) {
-			throw CaseRejections.answerWithoutQuestion(openQuestions(requestId, task));
+		boolean answer = false;
+		if (state == CaseState.AWAITING_INFORMATION && !fromExpert) {
+			List<String> open = openQuestions(requestId, message);
+			answer = message.getInResponseTo().stream().anyMatch(reference -> answers(reference, open));
+			if (!answer && fromReferrer(message, requestId)) {
+				throw CaseRejections.answerWithoutQuestion(open);
+			}
 		}
 		if (!question && !answer) {
 			return;
@@ -71,20 +75,30 @@ public class DiscussionWorkflow {
 		store.update(task);
 	}
 
+	/** Whether inResponseTo names an open question; a reference not resolved to an id here (conditional) counts. */
+	private static boolean answers(Reference inResponseTo, List<String> openQuestions) {
+		String target = inResponseTo.getReference();
+		return target == null || target.contains("?") || target.startsWith("urn:")
+				|| openQuestions.contains(inResponseTo.getReferenceElement().toUnqualifiedVersionless().getValue());
+	}
+
 	private boolean fromReferrer(Communication message, IIdType requestId) {
 		ServiceRequest request = store.readRequest(requestId);
 		return message.hasSender() && request.hasRequester() && sameReference(message.getSender(), request.getRequester());
 	}
 
-	/** The expert's questions on the case that no message answers yet, oldest first. */
-	private List<String> openQuestions(IIdType requestId, Task task) {
-		List<Communication> discussion = store.communications(requestId);
+	/** The questions on the case (whoever of the centre asked them) that no other message answers yet, oldest first. */
+	private List<String> openQuestions(IIdType requestId, Communication judged) {
+		String judgedId = judged.getIdElement().toUnqualifiedVersionless().getValue();
+		List<Communication> discussion = store.communications(requestId).stream()
+				.filter(message -> !message.getIdElement().toUnqualifiedVersionless().getValue().equals(judgedId))
+				.toList();
 		Set<String> answered = discussion.stream()
 				.flatMap(message -> message.getInResponseTo().stream())
 				.map(reference -> reference.getReferenceElement().toUnqualifiedVersionless().getValue())
 				.collect(Collectors.toSet());
 		return discussion.stream()
-				.filter(message -> isQuestion(message) && message.hasSender() && sameReference(message.getSender(), task.getOwner()))
+				.filter(DiscussionWorkflow::isQuestion)
 				.sorted(Comparator.comparing(Communication::getSent, Comparator.nullsLast(Comparator.naturalOrder())))
 				.map(message -> message.getIdElement().toUnqualifiedVersionless().getValue())
 				.filter(id -> !answered.contains(id))

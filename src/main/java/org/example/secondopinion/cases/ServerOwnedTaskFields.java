@@ -16,9 +16,9 @@ import org.hl7.fhir.r4.model.Task;
 
 /**
  * The parts of a case's Task that the server keeps: the state (status, businessStatus, statusReason), who
- * reviews it (owner), when it is due (restriction), its priority (taken from the request), the records
- * still missing (input) and the opinion (output). The rest (identifiers, notes, description, extensions)
- * is the writer's own; what the Task is for (focus, for, basedOn) has its own rules in the access policy.
+ * reviews it (owner), when it is due (restriction), its priority (taken from the request), what it is for
+ * (focus, for, basedOn: the case and its patient), the records still missing (input) and the opinion
+ * (output). The rest (identifiers, notes, description, extensions) is the writer's own.
  *
  * <p>Many EHRs keep their own copy of the Task and send it back. An update that leaves a server-owned
  * field out, or carries a value the Task held in an earlier version, keeps the field as stored; only a
@@ -36,6 +36,9 @@ public final class ServerOwnedTaskFields {
 			single("owner", Task::getOwner, (task, value) -> task.setOwner((Reference) value)),
 			single("restriction", Task::getRestriction, (task, value) -> task.setRestriction((Task.TaskRestrictionComponent) value)),
 			single("priority", Task::getPriorityElement, (task, value) -> task.setPriorityElement((Enumeration<Task.TaskPriority>) value)),
+			single("focus", Task::getFocus, (task, value) -> task.setFocus((Reference) value)),
+			single("for", Task::getFor, (task, value) -> task.setFor((Reference) value)),
+			new Field("basedOn", Task::getBasedOn, (task, values) -> task.setBasedOn(copies(values, Reference.class))),
 			new Field("input", Task::getInput, (task, values) -> task.setInput(copies(values, Task.ParameterComponent.class))),
 			new Field("output", Task::getOutput, (task, values) -> task.setOutput(copies(values, Task.TaskOutputComponent.class))));
 
@@ -57,19 +60,17 @@ public final class ServerOwnedTaskFields {
 		for (Field field : FIELDS) {
 			List<? extends Base> sentValue = present(field.get().apply(sent));
 			List<? extends Base> storedValue = present(field.get().apply(stored));
-			if (sameValues(sentValue, storedValue)) {
-				continue;
-			}
-			if (!sentValue.isEmpty()) {
+			boolean keep = sentValue.isEmpty() || sameValues(sentValue, storedValue);
+			if (!keep) {
 				if (history == null) {
 					history = earlierVersions.get();
 				}
-				boolean oldCopy = history.stream().anyMatch(version -> sameValues(sentValue, present(field.get().apply(version))));
-				if (!oldCopy) {
-					continue;
-				}
+				keep = history.stream().anyMatch(version -> sameValues(sentValue, present(field.get().apply(version))));
 			}
-			field.set().accept(sent, storedValue);
+			if (keep) {
+				// also when equal: the stored form, so a value written differently (a time zone) compares equal later
+				field.set().accept(sent, storedValue);
+			}
 		}
 	}
 

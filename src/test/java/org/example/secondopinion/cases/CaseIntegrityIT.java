@@ -48,8 +48,16 @@ class CaseIntegrityIT extends CaseSteps {
 		assertThat(stored.getStatusReason().getText()).isEqualTo(assigned.getStatusReason().getText());
 		assertThat(stored.getNoteFirstRep().getText()).contains("call before 10 am");
 
+		// the same due date written in another time zone is the same value
+		Task utc = stored.copy();
+		utc.getMeta().getSecurity().clear();
+		utc.getRestriction().getPeriod().setEndElement(new DateTimeType(stored.getRestriction().getPeriod().getEnd(),
+				ca.uhn.fhir.model.api.TemporalPrecisionEnum.MILLI, java.util.TimeZone.getTimeZone("UTC")));
+		HttpResponse<String> sameInstant = put("/Task/" + id, FHIR.newJsonParser().encodeResourceToString(utc));
+		assertThat(sameInstant.statusCode()).as(sameInstant.body()).isEqualTo(200);
+
 		// a copy that leaves the server's part out keeps it too, and the case stays in the overdue search
-		Task bare = stored.copy();
+		Task bare = task(request(sample)).copy();
 		bare.getMeta().getSecurity().clear();
 		bare.setOwner(null).setRestriction(null).setBusinessStatus(null).setStatusReason(null).getInput().clear();
 		assertThat(put("/Task/" + id, FHIR.newJsonParser().encodeResourceToString(bare)).statusCode()).isEqualTo(200);
@@ -69,6 +77,16 @@ class CaseIntegrityIT extends CaseSteps {
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
 		assertThat(response.body()).contains("[case-task-fields-by-server]").contains("Task.restriction").contains("ServiceRequest.priority");
+
+		// nor may it point the case's Task at another of its requests
+		SampleCase other = new SampleCase("riverbend-hospital.example.org");
+		postBundle(other.file("04-osteosarcoma-request.json"));
+		Task repointed = task(request(sample));
+		repointed.getMeta().getSecurity().clear();
+		repointed.setFocus(new Reference(request(other).getIdElement().toUnqualifiedVersionless().getValue()));
+		HttpResponse<String> moved = put("/Task/" + repointed.getIdElement().getIdPart(), FHIR.newJsonParser().encodeResourceToString(repointed));
+		assertThat(moved.statusCode()).as(moved.body()).isEqualTo(403);
+		assertThat(moved.body()).contains("Task.focus");
 	}
 
 	@Test
@@ -131,6 +149,11 @@ class CaseIntegrityIT extends CaseSteps {
 		Task assigned = task(request);
 		DocumentReference pathology = records(request).stream()
 				.filter(record -> "11526-1".equals(record.getType().getCodingFirstRep().getCode())).findFirst().orElseThrow();
+
+		// (the policy refuses it whatever the scopes: rule expert-adds-to-case, see AccessPolicyTest)
+		String expert = tokenWithSecret("expert-lindqvist", "dev-expert-lindqvist", "user/DocumentReference.rs");
+		HttpResponse<String> byExpert = as(expert, "DELETE", "/DocumentReference/" + pathology.getIdElement().getIdPart(), null);
+		assertThat(byExpert.statusCode()).as("the expert does not withdraw the referrer's records").isEqualTo(403);
 
 		HttpResponse<String> deleted = send(java.net.http.HttpRequest.newBuilder(
 				java.net.URI.create(baseUrl() + "/DocumentReference/" + pathology.getIdElement().getIdPart())).DELETE().build());
@@ -225,6 +248,10 @@ class CaseIntegrityIT extends CaseSteps {
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
 		assertThat(response.body()).contains("inResponseTo").contains(questionId);
+
+		unlinked.addInResponseTo(new Reference(request.getIdElement().toUnqualifiedVersionless().getValue().replace("ServiceRequest", "Communication")));
+		HttpResponse<String> toSomethingElse = post("/Communication", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(unlinked));
+		assertThat(toSomethingElse.statusCode()).as("inResponseTo must name the open question").isIn(400, 422);
 		assertThat(businessStatus(task(request))).isEqualTo("awaiting-information");
 		assertThat(count("Communication?based-on=" + request.getIdElement().toUnqualifiedVersionless().getValue())).isEqualTo(1);
 	}
