@@ -73,6 +73,32 @@ class ConditionalCreateIT extends FhirServerIT {
 		assertThat(count(matchUrl(value))).isEqualTo(1);
 	}
 
+	@Test
+	void anUpdateOfAVersionThatIsNoLongerCurrentIsAPreconditionFailure() {
+		Patient patient = patient(UUID.randomUUID().toString());
+		String id = client().create().resource(patient).execute().getId().getIdPart();
+		patient.setId(id);
+		patient.setActive(true);
+		client().update().resource(patient).execute(); // version 2
+		patient.setActive(false);
+
+		HttpResponse<String> stale = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Patient/" + id))
+				.header("Content-Type", "application/fhir+json")
+				.header("If-Match", "W/\"1\"")
+				.PUT(HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(patient)))
+				.build());
+
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setResource(patient).getRequest()
+				.setMethod(Bundle.HTTPVerb.PUT).setUrl("Patient/" + id).setIfMatch("W/\"1\"");
+		HttpResponse<String> staleEntry = post("", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(transaction));
+
+		assertThat(stale.statusCode()).as(stale.body()).isEqualTo(412);
+		assertThat(stale.body()).contains("OperationOutcome").contains("not the current version");
+		assertThat(staleEntry.statusCode()).as(staleEntry.body()).isEqualTo(412);
+		assertThat(client().read().resource(Patient.class).withId(id).execute().getMeta().getVersionId()).isEqualTo("2");
+	}
+
 	private List<HttpResponse<String>> sendAtOnce(int times, HttpRequest request) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(times);
 		try {
