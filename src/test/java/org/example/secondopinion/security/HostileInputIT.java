@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.example.secondopinion.FhirServerIT;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -153,6 +154,22 @@ class HostileInputIT extends FhirServerIT {
 
 		assertThat(identifier).startsWith("HTTP/1.1 200").contains("\"resourceType\": \"Bundle\"");
 		assertThat(others).startsWith("HTTP/1.1 200").contains("\"resourceType\": \"Bundle\"");
+	}
+
+	@Test
+	void aRefusedTokenIsAnsweredInTheFormatAskedFor() {
+		HttpResponse<String> byFormat = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Patient?_format=xml"))
+				.header("Authorization", "Bearer not-a-token").GET().build());
+		HttpResponse<String> byAccept = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Patient"))
+				.header("Authorization", "Bearer not-a-token")
+				.header("Accept", "application/fhir+json;q=0.5, application/fhir+xml").GET().build());
+
+		for (HttpResponse<String> refused : List.of(byFormat, byAccept)) {
+			assertThat(refused.statusCode()).isEqualTo(401);
+			assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith(XML));
+			OperationOutcome outcome = (OperationOutcome) FHIR.newXmlParser().parseResource(refused.body());
+			assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.LOGIN);
+		}
 	}
 
 	private String rawGet(String pathAndQuery, String accept) throws IOException {
