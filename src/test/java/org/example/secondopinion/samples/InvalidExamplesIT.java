@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.example.secondopinion.FhirServerIT;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -85,6 +87,25 @@ class InvalidExamplesIT extends FhirServerIT {
 		assertThat(issue.getDiagnostics()).contains("Bundle.entry[2]").contains("fullUrl " + invalidOrder)
 				.contains("ServiceRequest.subject");
 		assertThat(issue.getExpression()).extracting(StringType::getValue).first().asString().startsWith("Bundle.entry[2].resource");
+	}
+
+	@Test
+	void aRecordSentBeforeItsRequestIsToldWhatToDo() throws IOException {
+		DocumentReference record = (DocumentReference) FHIR.newJsonParser()
+				.parseResource(SampleBundles.read(SampleBundles.INVALID.resolve("05-record-without-content.json")));
+		record.getIdentifierFirstRep().setValue(UUID.randomUUID().toString());
+		record.getContentFirstRep().getAttachment().setData("MRI: a mass of the thigh".getBytes(StandardCharsets.UTF_8));
+		String unknown = "ServiceRequest?identifier=https://invalid-examples.example.org/id/order|" + UUID.randomUUID();
+		record.getContext().getRelated().set(0, new Reference(unknown));
+
+		HttpResponse<String> response = post("/DocumentReference", "application/fhir+json",
+				FHIR.newJsonParser().encodeResourceToString(record));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+		String diagnostics = FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body())
+				.getIssueFirstRep().getDiagnostics();
+		assertThat(diagnostics).contains("HAPI-1091").contains("No ServiceRequest matches " + unknown)
+				.contains("send the ServiceRequest it refers to first").contains("ServiceRequest.supportingInfo");
 	}
 
 	private static ServiceRequest labOrder(String patient) {
