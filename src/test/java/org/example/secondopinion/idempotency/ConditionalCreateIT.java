@@ -3,6 +3,10 @@ package org.example.secondopinion.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import ca.uhn.fhir.util.UrlUtil;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -17,6 +21,7 @@ import org.example.secondopinion.FhirServerIT;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** An EHR's retries of the same request never create a second one, even when they arrive at once. */
 class ConditionalCreateIT extends FhirServerIT {
@@ -47,10 +52,25 @@ class ConditionalCreateIT extends FhirServerIT {
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build();
 
-		List<HttpResponse<String>> responses = sendAtOnce(8, request);
+		ListAppender<ILoggingEvent> logs = new ListAppender<>();
+		Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+		logs.start();
+		root.addAppender(logs);
+		List<HttpResponse<String>> responses;
+		try {
+			responses = sendAtOnce(8, request);
+		} finally {
+			root.detachAppender(logs);
+		}
 
 		assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200, 201).containsOnlyOnce(201);
 		assertThat(count(matchUrl(value))).isEqualTo(1);
+		// the handled race is no alarm for an operator, and its match URL (a patient's identifier) stays out of the logs
+		assertThat(logs.list).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+				.extracting(ILoggingEvent::getFormattedMessage)
+				.noneMatch(message -> message.contains("HFJ_RES_SEARCH_URL") || message.contains("23505") || message.contains(value));
+		assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).as("the losers of the race, at INFO")
+				.anyMatch(message -> message.contains("met an identical one at the same moment"));
 	}
 
 	@Test
