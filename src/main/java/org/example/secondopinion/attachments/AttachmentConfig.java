@@ -27,18 +27,22 @@ public class AttachmentConfig {
 	@Bean
 	public IBinaryStorageSvc binaryStorageSvc(
 			AttachmentProperties properties, @Value("${second-opinion.data-dir}") String dataDir) {
-		String directory = properties.directory() == null || properties.directory().isBlank()
-				? Path.of(dataDir, "binaries").toAbsolutePath().toString()
-				: properties.directory();
-		FilesystemBinaryStorageSvcImpl storage = new FilesystemBinaryStorageSvcImpl(directory);
+		FilesystemBinaryStorageSvcImpl storage = new FilesystemBinaryStorageSvcImpl(folder(properties, dataDir).toString());
 		storage.setMinimumBinarySize((int) properties.externalizeAbove().toBytes());
 		storage.setMaximumBinarySize(properties.maxSize().toBytes());
 		return storage;
 	}
 
 	@Bean
-	public LargeBinaryStore largeBinaryStore(IBinaryStorageSvc storage, DaoRegistry daoRegistry) {
-		return new LargeBinaryStore(storage, daoRegistry);
+	public LargeBinaryStore largeBinaryStore(IBinaryStorageSvc storage, DaoRegistry daoRegistry,
+			AttachmentProperties properties, @Value("${second-opinion.data-dir}") String dataDir) {
+		return new LargeBinaryStore(storage, daoRegistry, folder(properties, dataDir));
+	}
+
+	private static Path folder(AttachmentProperties properties, String dataDir) {
+		return properties.directory() == null || properties.directory().isBlank()
+				? Path.of(dataDir, "binaries").toAbsolutePath()
+				: Path.of(properties.directory());
 	}
 
 	@Bean

@@ -12,6 +12,8 @@ import ca.uhn.fhir.util.HapiExtensions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,12 +32,18 @@ import org.hl7.fhir.r4.model.StringType;
  */
 public class LargeBinaryStore {
 
+	/** HAPI's binary storage files content under ten folders named by the first characters of its id. */
+	private static final int FOLDER_LEVELS = 10;
+
 	private final IBinaryStorageSvc storage;
 	private final DaoRegistry daoRegistry;
+	private final Path folder;
 
-	public LargeBinaryStore(IBinaryStorageSvc storage, DaoRegistry daoRegistry) {
+	/** {@code folder}: the one HAPI's binary storage writes to. */
+	public LargeBinaryStore(IBinaryStorageSvc storage, DaoRegistry daoRegistry, Path folder) {
 		this.storage = storage;
 		this.daoRegistry = daoRegistry;
+		this.folder = folder;
 	}
 
 	/**
@@ -51,12 +59,12 @@ public class LargeBinaryStore {
 		try (DigestInputStream hashing = new DigestInputStream(content, sha1)) {
 			stored = storage.storeBinaryContent(id, blobId, contentType, hashing, new SystemRequestDetails());
 		} catch (IOException | RuntimeException e) {
-			storage.expungeBinaryContent(id, blobId);
+			discard(id, blobId);
 			throw e;
 		}
 		String hash = Base64.getEncoder().encodeToString(sha1.digest());
 		if (expectedSha1Base64.isPresent() && !expectedSha1Base64.get().equals(hash)) {
-			storage.expungeBinaryContent(id, blobId);
+			discard(id, blobId);
 			throw new HashMismatchException(expectedSha1Base64.get(), hash);
 		}
 		Binary binary = new Binary();
@@ -67,10 +75,30 @@ public class LargeBinaryStore {
 		try {
 			daoRegistry.getResourceDao(Binary.class).update(binary, new SystemRequestDetails());
 		} catch (RuntimeException e) {
-			storage.expungeBinaryContent(id, blobId);
+			discard(id, blobId);
 			throw e;
 		}
 		return new StoredUpload(id.getIdPart(), contentType, stored.getBytes(), hash);
+	}
+
+	/**
+	 * Removes what a failed upload wrote: its file, and the folders of its path that are left empty (from
+	 * the deepest up, never the storage folder itself). A folder another upload is using is not empty, and
+	 * one removed just before another upload needs it is created again by HAPI, with its parents.
+	 */
+	private void discard(IdType id, String blobId) {
+		storage.expungeBinaryContent(id, blobId);
+		for (int level = FOLDER_LEVELS; level > 0; level--) {
+			Path path = folder;
+			for (int i = 0; i < level; i++) {
+				path = path.resolve(blobId.substring(i, i + 1));
+			}
+			try {
+				Files.deleteIfExists(path);
+			} catch (IOException notEmptyOrBusy) {
+				return; // in use by other content: so are the folders above it
+			}
+		}
 	}
 
 	/** The stored file of a Binary, if it has one outside the database. */

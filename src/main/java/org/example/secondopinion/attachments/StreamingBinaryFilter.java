@@ -114,7 +114,7 @@ public class StreamingBinaryFilter extends OncePerRequestFilter {
 
 	private boolean refused(HttpServletRequest request, HttpServletResponse response, String reason) throws IOException {
 		audit.record(HttpAuditEvents.event(request, 403, reason));
-		OperationOutcomeResponses.write(response, 403, OperationOutcome.IssueType.FORBIDDEN, "Access denied: " + reason);
+		OperationOutcomeResponses.write(request, response, 403, OperationOutcome.IssueType.FORBIDDEN, "Access denied: " + reason);
 		return false;
 	}
 

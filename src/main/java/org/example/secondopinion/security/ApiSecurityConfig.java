@@ -83,11 +83,11 @@ public class ApiSecurityConfig {
 							String message = "A valid bearer token is required: " + failure.getMessage();
 							audit.record(HttpAuditEvents.event(request, 401, message));
 							challenge.commence(request, response, failure);
-							OperationOutcomeResponses.write(response, 401, IssueType.LOGIN, message);
+							OperationOutcomeResponses.write(request, response, 401, IssueType.LOGIN, message);
 						})
 						.accessDeniedHandler((request, response, denied) -> {
 							audit.record(HttpAuditEvents.event(request, 403, "Access denied"));
-							OperationOutcomeResponses.write(response, 403, IssueType.FORBIDDEN, "Access denied");
+							OperationOutcomeResponses.write(request, response, 403, IssueType.FORBIDDEN, "Access denied");
 						}))
 				.build();
 	}

@@ -32,6 +32,6 @@ public class OperationOutcomeErrorController implements ErrorController {
 		IssueType code = status >= 500 ? IssueType.EXCEPTION : status == 401 ? IssueType.LOGIN
 				: status == 403 ? IssueType.FORBIDDEN : status == 404 ? IssueType.NOTFOUND : IssueType.INVALID;
 		response.resetBuffer();
-		OperationOutcomeResponses.write(response, status, code, message);
+		OperationOutcomeResponses.write(request, response, status, code, message);
 	}
 }

@@ -43,7 +43,7 @@ public class RequestBodyLimit extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > maxBytes) {
 			response.setHeader("Connection", "close");
-			OperationOutcomeResponses.write(response, 413, IssueType.TOOCOSTLY, message());
+			OperationOutcomeResponses.write(request, response, 413, IssueType.TOOCOSTLY, message());
 			return;
 		}
 		chain.doFilter(new LimitedBody(request), response);

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.example.secondopinion.security.SmartScope.Permission;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
@@ -40,6 +42,25 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 			"$match-experts", Permission.READ,
 			"$assign", Permission.UPDATE,
 			"$reject", Permission.UPDATE);
+	private static final String DELIVERY_LOG = "$delivery-log";
+	private static final String EVERYTHING = "$everything";
+	private static final String VALIDATE = "$validate";
+	private static final String ANY_TYPE = "*";
+
+	/**
+	 * Every operation a rule below may allow to some scope, with the type it runs on: HAPI refuses all
+	 * others to everyone (no rule allows them), so the CapabilityStatement lists only these.
+	 */
+	private static final Map<String, String> OPERATION_TYPES = Stream.concat(
+			SERVICE_REQUEST_OPERATIONS.keySet().stream().map(operation -> Map.entry(operation, "ServiceRequest")),
+			Stream.of(Map.entry(DELIVERY_LOG, "Subscription"), Map.entry(EVERYTHING, "Patient"), Map.entry(VALIDATE, ANY_TYPE)))
+			.collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+
+	/** May a rule allow {@code operation} (e.g. {@code $case}) on {@code resourceType} (null: on the server) to some caller? */
+	public static boolean someScopeMayCall(String operation, String resourceType) {
+		String type = OPERATION_TYPES.get(operation);
+		return type != null && resourceType != null && (type.equals(ANY_TYPE) || type.equals(resourceType));
+	}
 
 	private final PatientOfCaller patients;
 	private final CaseAccess caseAccess;
@@ -133,18 +154,18 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 			}
 		});
 		if (caller.may("Subscription", Permission.READ)) {
-			rules.allow("$delivery-log").operation().named("$delivery-log").onType(Subscription.class)
+			rules.allow(DELIVERY_LOG).operation().named(DELIVERY_LOG).onType(Subscription.class)
 					.andRequireExplicitResponseAuthorization();
-			rules.allow("$delivery-log").operation().named("$delivery-log").onInstancesOfType(Subscription.class)
+			rules.allow(DELIVERY_LOG).operation().named(DELIVERY_LOG).onInstancesOfType(Subscription.class)
 					.andRequireExplicitResponseAuthorization();
 		}
 		if (caller.may("Patient", Permission.READ)) {
-			rules.allow("$everything").operation().named("$everything").onInstancesOfType(Patient.class)
+			rules.allow(EVERYTHING).operation().named(EVERYTHING).onInstancesOfType(Patient.class)
 					.andRequireExplicitResponseAuthorization();
 		}
 		if (caller.scopes().stream().anyMatch(SmartScopeAuthorization::writes)) {
 			// $validate stores nothing and returns only an OperationOutcome
-			rules.allow("$validate").operation().named("$validate").onAnyType().andAllowAllResponses();
+			rules.allow(VALIDATE).operation().named(VALIDATE).onAnyType().andAllowAllResponses();
 		}
 	}
 

@@ -13,12 +13,15 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.example.secondopinion.profiles.ImplementationGuideLoader;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Validation on write: every resource created or updated through the API is checked against base
@@ -33,6 +36,7 @@ import org.hl7.fhir.r4.model.Parameters;
 public class ValidateOnWriteInterceptor {
 
 	private static final String BUNDLE_ENTRY_TYPES = ValidateOnWriteInterceptor.class.getName() + ".entryTypes";
+	private static final String BUNDLE_ENTRIES = ValidateOnWriteInterceptor.class.getName() + ".entries";
 
 	private final CaseProfileValidator validator;
 
@@ -40,16 +44,28 @@ public class ValidateOnWriteInterceptor {
 		this.validator = validator;
 	}
 
-	/** Remembers the type of each entry of a transaction or batch, so references by urn:uuid can be recognised. */
+	/**
+	 * Remembers the type of each entry of a transaction or batch, so references by urn:uuid can be recognised,
+	 * and which entry each resource is: HAPI stores the entries' resources themselves (in its own order), and
+	 * an error names the entry the client wrote.
+	 */
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
 	public void rememberBundleEntries(RequestDetails request, RestOperationTypeEnum operation) {
 		if ((operation == RestOperationTypeEnum.TRANSACTION || operation == RestOperationTypeEnum.BATCH)
 				&& request.getResource() instanceof Bundle bundle) {
 			Map<String, String> types = new HashMap<>();
-			bundle.getEntry().stream()
-					.filter(entry -> entry.hasFullUrl() && entry.hasResource())
-					.forEach(entry -> types.put(entry.getFullUrl(), entry.getResource().fhirType()));
+			Map<IBaseResource, BundleEntry> entries = new IdentityHashMap<>();
+			for (int index = 0; index < bundle.getEntry().size(); index++) {
+				Bundle.BundleEntryComponent entry = bundle.getEntry().get(index);
+				if (entry.hasFullUrl() && entry.hasResource()) {
+					types.put(entry.getFullUrl(), entry.getResource().fhirType());
+				}
+				if (entry.hasResource()) {
+					entries.put(entry.getResource(), new BundleEntry(index, entry.getFullUrl()));
+				}
+			}
 			request.getUserData().put(BUNDLE_ENTRY_TYPES, types);
+			request.getUserData().put(BUNDLE_ENTRIES, entries);
 		}
 	}
 
@@ -114,8 +130,47 @@ public class ValidateOnWriteInterceptor {
 		}
 		ValidationResult result = validator.validate(resource, bundleEntryTypes(request));
 		if (!CaseProfileValidator.errors(result).isEmpty()) {
-			throw new UnprocessableEntityException(validator.fhirContext(), validator.errorsAsOutcome(result));
+			OperationOutcome outcome = validator.errorsAsOutcome(result);
+			BundleEntry entry = bundleEntries(request).get(resource);
+			if (entry != null) {
+				entry.name(outcome);
+			}
+			throw new UnprocessableEntityException(validator.fhirContext(), outcome);
 		}
+	}
+
+	/** An entry of the transaction or batch being processed, as the client numbered it (from 0). */
+	record BundleEntry(int index, String fullUrl) {
+
+		/**
+		 * Names the entry in each issue: {@code expression} first gives the element within the Bundle
+		 * ({@code Bundle.entry[1].resource.subject}), then within the resource as for a write on its own.
+		 */
+		void name(OperationOutcome outcome) {
+			String path = "Bundle.entry[" + index + "].resource";
+			String prefix = path + (fullUrl == null ? "" : " (fullUrl " + fullUrl + ")") + ": ";
+			for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+				issue.setDiagnostics(prefix + issue.getDiagnostics());
+				List<StringType> expressions = new ArrayList<>();
+				issue.getExpression().stream().findFirst()
+						.ifPresentOrElse(inResource -> expressions.add(new StringType(inBundle(path, inResource.getValue()))),
+								() -> expressions.add(new StringType(path)));
+				expressions.addAll(issue.getExpression());
+				issue.setExpression(expressions);
+			}
+		}
+
+		/** {@code ServiceRequest.subject} as {@code Bundle.entry[1].resource.subject}. */
+		private static String inBundle(String entryPath, String inResource) {
+			int dot = inResource.indexOf('.');
+			return dot < 0 ? entryPath : entryPath + inResource.substring(dot);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<IBaseResource, BundleEntry> bundleEntries(RequestDetails request) {
+		Object entries = request.getUserData().get(BUNDLE_ENTRIES);
+		return entries instanceof Map<?, ?> map ? (Map<IBaseResource, BundleEntry>) map : Map.of();
 	}
 
 	@SuppressWarnings("unchecked")

@@ -110,6 +110,7 @@ class LargeAttachmentIT {
 	void anInterruptedUploadLeavesNothingBehind() throws Exception {
 		int binariesBefore = binaryCount();
 		long filesBefore = storedFiles();
+		long foldersBefore = storageFolders();
 
 		try (Socket socket = new Socket("localhost", server.port())) {
 			OutputStream out = socket.getOutputStream();
@@ -125,14 +126,19 @@ class LargeAttachmentIT {
 		} // the client goes away after 5 of the 50 MB it announced
 
 		awaitStoredFiles(filesBefore);
+		for (int i = 0; i < 100 && storageFolders() != foldersBefore; i++) {
+			Thread.sleep(100); // the folders go just after the file
+		}
 		assertThat(storedFiles()).isEqualTo(filesBefore);
 		assertThat(binaryCount()).isEqualTo(binariesBefore);
+		assertThat(storageFolders()).as("the folders the upload created, removed").isEqualTo(foldersBefore);
 	}
 
 	@Test
 	void aHashThatDoesNotMatchIsRefusedAndNothingIsStored() throws Exception {
 		int binariesBefore = binaryCount();
 		long filesBefore = storedFiles();
+		long foldersBefore = storageFolders();
 
 		HttpResponse<String> upload = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/Binary"))
 				.header("Content-Type", "application/pdf")
@@ -144,6 +150,7 @@ class LargeAttachmentIT {
 		assertThat(upload.body()).contains("OperationOutcome").contains("SHA-1");
 		assertThat(binaryCount()).isEqualTo(binariesBefore);
 		assertThat(storedFiles()).isEqualTo(filesBefore);
+		assertThat(storageFolders()).as("the folders the upload created, removed").isEqualTo(foldersBefore);
 	}
 
 	@Test
@@ -182,6 +189,16 @@ class LargeAttachmentIT {
 		}
 		try (Stream<Path> files = Files.walk(folder)) {
 			return files.filter(Files::isRegularFile).count();
+		}
+	}
+
+	private static long storageFolders() throws IOException {
+		Path folder = dataDir.resolve("binaries");
+		if (!Files.exists(folder)) {
+			return 0;
+		}
+		try (Stream<Path> folders = Files.walk(folder)) {
+			return folders.filter(Files::isDirectory).count();
 		}
 	}
 

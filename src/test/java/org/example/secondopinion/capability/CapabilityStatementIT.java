@@ -50,6 +50,24 @@ class CapabilityStatementIT extends FhirServerIT {
 		assertThat(capabilities.getFormat()).extracting(format -> format.getValue()).contains("application/fhir+xml", "application/fhir+json");
 	}
 
+	@Test
+	void listsOnlyTheOperationsSomeRoleMayRun() {
+		CapabilityStatement capabilities = client().capabilities().ofType(CapabilityStatement.class).execute();
+		CapabilityStatement.CapabilityStatementRestComponent rest = capabilities.getRestFirstRep();
+		List<String> listed = rest.getResource().stream()
+				.flatMap(resource -> resource.getOperation().stream().map(operation -> resource.getType() + "/$" + operation.getName()))
+				.toList();
+
+		assertThat(rest.getOperation()).as("operations on the whole server").isEmpty();
+		assertThat(listed).contains("ServiceRequest/$case", "ServiceRequest/$assign", "Subscription/$delivery-log",
+						"Patient/$everything", "ServiceRequest/$validate")
+				.doesNotContain("Patient/$expunge", "Patient/$meta", "Patient/$meta-add", "Patient/$hapi.fhir.merge",
+						"Encounter/$everything", "ValueSet/$expand", "Observation/$lastn");
+		// what is left out is what the coordinator, who may most, is refused
+		assertThat(as(coordinatorToken(), "GET", "/$get-resource-counts", null).statusCode()).isEqualTo(403);
+		assertThat(as(coordinatorToken(), "GET", "/Encounter/x/$everything", null).statusCode()).isEqualTo(403);
+	}
+
 	private static List<String> supportedProfiles(CapabilityStatement capabilities, String type) {
 		return capabilities.getRestFirstRep().getResource().stream()
 				.filter(resource -> resource.getType().equals(type))

@@ -12,7 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.example.secondopinion.FhirServerIT;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.StringType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -55,6 +65,56 @@ class InvalidExamplesIT extends FhirServerIT {
 		assertThat(describe(outcome)).containsIgnoringCase(example.named());
 		assertThat(response.body()).doesNotContain("root:").doesNotContain("at org.").doesNotContain("at ca.uhn");
 		assertThat(storedIdentifiers(body)).as("resources of %s stored", example.file()).isEmpty();
+	}
+
+	@Test
+	void anInvalidEntryOfATransactionIsNamedByItsIndexAndFullUrl() {
+		String patient = "urn:uuid:" + UUID.randomUUID();
+		String invalidOrder = "urn:uuid:" + UUID.randomUUID();
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setFullUrl(patient).setResource(new Patient().addName(new HumanName().setFamily("Entry")))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+		transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(labOrder(patient))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ServiceRequest");
+		transaction.addEntry().setFullUrl(invalidOrder).setResource(labOrder(patient).setSubject(null))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ServiceRequest");
+
+		HttpResponse<String> response = post("", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(transaction));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+		OperationOutcome.OperationOutcomeIssueComponent issue = FHIR.newJsonParser()
+				.parseResource(OperationOutcome.class, response.body()).getIssueFirstRep();
+		assertThat(issue.getDiagnostics()).contains("Bundle.entry[2]").contains("fullUrl " + invalidOrder)
+				.contains("ServiceRequest.subject");
+		assertThat(issue.getExpression()).extracting(StringType::getValue).first().asString().startsWith("Bundle.entry[2].resource");
+	}
+
+	@Test
+	void aRecordSentBeforeItsRequestIsToldWhatToDo() throws IOException {
+		DocumentReference record = (DocumentReference) FHIR.newJsonParser()
+				.parseResource(SampleBundles.read(SampleBundles.INVALID.resolve("05-record-without-content.json")));
+		record.getIdentifierFirstRep().setValue(UUID.randomUUID().toString());
+		record.getContentFirstRep().getAttachment().setData("MRI: a mass of the thigh".getBytes(StandardCharsets.UTF_8));
+		String unknown = "ServiceRequest?identifier=https://invalid-examples.example.org/id/order|" + UUID.randomUUID();
+		record.getContext().getRelated().set(0, new Reference(unknown));
+
+		HttpResponse<String> response = post("/DocumentReference", "application/fhir+json",
+				FHIR.newJsonParser().encodeResourceToString(record));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+		String diagnostics = FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body())
+				.getIssueFirstRep().getDiagnostics();
+		assertThat(diagnostics).contains("HAPI-1091").contains("No ServiceRequest matches " + unknown)
+				.contains("send the ServiceRequest it refers to first").contains("ServiceRequest.supportingInfo");
+	}
+
+	private static ServiceRequest labOrder(String patient) {
+		ServiceRequest order = new ServiceRequest()
+				.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE)
+				.setIntent(ServiceRequest.ServiceRequestIntent.ORDER)
+				.setSubject(new Reference(patient));
+		order.getCode().setText("Full blood count");
+		return order;
 	}
 
 	private static String describe(OperationOutcome outcome) {

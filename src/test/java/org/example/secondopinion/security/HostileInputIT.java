@@ -3,6 +3,8 @@ package org.example.secondopinion.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.example.secondopinion.FhirServerIT;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -140,6 +144,42 @@ class HostileInputIT extends FhirServerIT {
 		assertThat(answer.body()).as(description)
 				.doesNotContain("root:x:", "\tat ", "java.lang.", "org.hibernate", "Exception:", "ca.uhn.fhir.");
 		assertThat(counts()).as(description + ": the database is unchanged").isEqualTo(before);
+	}
+
+	/** java.net.http encodes these characters itself: only a raw request shows what Tomcat lets through. */
+	@Test
+	void searchCharactersFhirExamplesWriteUnencodedAreAccepted() throws IOException {
+		String identifier = rawGet("/fhir/Patient?identifier=a|b", "application/fhir+json");
+		String others = rawGet("/fhir/Patient?name=a{b}[c]^d`e\"f<g>h\\i", "application/fhir+json");
+
+		assertThat(identifier).startsWith("HTTP/1.1 200").contains("\"resourceType\": \"Bundle\"");
+		assertThat(others).startsWith("HTTP/1.1 200").contains("\"resourceType\": \"Bundle\"");
+	}
+
+	@Test
+	void aRefusedTokenIsAnsweredInTheFormatAskedFor() {
+		HttpResponse<String> byFormat = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Patient?_format=xml"))
+				.header("Authorization", "Bearer not-a-token").GET().build());
+		HttpResponse<String> byAccept = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Patient"))
+				.header("Authorization", "Bearer not-a-token")
+				.header("Accept", "application/fhir+json;q=0.5, application/fhir+xml").GET().build());
+
+		for (HttpResponse<String> refused : List.of(byFormat, byAccept)) {
+			assertThat(refused.statusCode()).isEqualTo(401);
+			assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith(XML));
+			OperationOutcome outcome = (OperationOutcome) FHIR.newXmlParser().parseResource(refused.body());
+			assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.LOGIN);
+		}
+	}
+
+	private String rawGet(String pathAndQuery, String accept) throws IOException {
+		try (Socket socket = new Socket("localhost", port)) {
+			String request = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n"
+					+ "Authorization: Bearer " + TestTokens.harness(origin()) + "\r\nAccept: " + accept + "\r\n"
+					+ "Connection: close\r\n\r\n";
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		}
 	}
 
 	private HttpRequest request(Payload payload) {
