@@ -20,9 +20,6 @@ import java.util.TreeSet;
  */
 public final class ExpertMatcher {
 
-	/** The so-codes CodeSystem, which holds the specialty codes below. */
-	public static final String SPECIALTY_SYSTEM = "https://second-opinion.example.org/fhir/CodeSystem/so-codes";
-
 	/** The reason an expert outside the wanted specialties is skipped. */
 	public static final String NO_WANTED_SPECIALTY = "outside the specialties the case asks for";
 
@@ -36,7 +33,7 @@ public final class ExpertMatcher {
 	}
 
 	/**
-	 * The specialties a kind of request wants (codes of {@link #SPECIALTY_SYSTEM}): a suspected bone or
+	 * The specialties a kind of request wants (so-codes codes, {@code SecondOpinionIg.CODES}): a suspected bone or
 	 * soft-tissue tumour wants the surgeon, the pathologist and the radiologist of the musculoskeletal
 	 * tumour team; anything else (or no kind) an orthopaedic oncologist, who can bring in the others.
 	 */
