@@ -33,18 +33,6 @@ public final class ExpertMatcher {
 	}
 
 	/**
-	 * The specialties a kind of request wants (so-codes codes, {@code SecondOpinionIg.CODES}): a suspected bone or
-	 * soft-tissue tumour wants the surgeon, the pathologist and the radiologist of the musculoskeletal
-	 * tumour team; anything else (or no kind) an orthopaedic oncologist, who can bring in the others.
-	 */
-	public static Set<String> specialtiesFor(String requestKind) {
-		if ("bone-soft-tissue-tumour".equals(requestKind)) {
-			return Set.of("orthopaedic-oncology", "musculoskeletal-pathology", "musculoskeletal-radiology");
-		}
-		return Set.of("orthopaedic-oncology");
-	}
-
-	/**
 	 * @param wantedSpecialties the specialties the case wants; empty means no preference, and every
 	 *                          active, available expert is ranked by workload
 	 * @param now               the moment availability is judged at
