@@ -34,11 +34,11 @@ public class AuditTrail implements SmartLifecycle {
 	private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 	private static final int BATCH = 200;
 	/**
-	 * How long the writer waits for more events before it writes a batch that is not full. H2 writes out every
-	 * page a transaction changed (its store is copy-on-write), so a transaction of one AuditEvent costs much of
-	 * what a transaction of many costs: with 10,000 cases stored, the expert worklist (one AuditEvent per
-	 * search, one search after another) took p50 80-133 ms with each event written as it came, 19-41 ms with
-	 * this wait. Events become searchable up to this much later.
+	 * How long the writer waits for more events before it writes a batch that is not full. Every read and
+	 * search records an event, and a transaction of one AuditEvent costs much of what a transaction of many
+	 * costs (H2 writes out every page a transaction changed, its store being copy-on-write), so waiting makes
+	 * the writer's transactions, and the writes that compete with requests for the database, fewer. The price:
+	 * events become searchable up to this much later.
 	 */
 	private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(1);
 	private static final java.time.Duration SHUTDOWN_FLUSH = java.time.Duration.ofSeconds(15);

@@ -9,8 +9,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
  * Who did it, for HAPI's audit events (IHE Basic Audit Log Patterns): the client by its client id, and
@@ -48,14 +46,8 @@ public class TokenAuditContext implements IBalpAuditContextServices {
 	}
 
 	private static Optional<Reference> fhirUser() {
-		if (!(SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token)) {
-			return Optional.empty();
-		}
-		String fhirUser = token.getToken().getClaimAsString("fhirUser");
-		if (fhirUser == null || !fhirUser.contains("|")) {
-			return Optional.empty();
-		}
-		String[] parts = fhirUser.split("\\|", 2);
-		return Optional.of(new Reference().setDisplay(parts[1]).setIdentifier(new Identifier().setSystem(parts[0]).setValue(parts[1])));
+		return Caller.current().flatMap(Caller::fhirUserIdentifier).map(identifier -> new Reference()
+				.setDisplay(identifier.getValue())
+				.setIdentifier(new Identifier().setSystem(identifier.getSystem()).setValue(identifier.getValue())));
 	}
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.example.secondopinion.lifecycle.CaseState;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Communication;
@@ -129,8 +130,9 @@ public class CaseStore {
 	/** Number of open cases (Tasks not yet finished) owned by the expert. */
 	public int openCasesOwnedBy(String practitionerRoleReference) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous(Task.SP_OWNER, new ReferenceParam(practitionerRoleReference));
-		search.add(Task.SP_STATUS, new TokenOrListParam()
-				.add("requested").add("received").add("accepted").add("in-progress").add("on-hold"));
+		TokenOrListParam open = new TokenOrListParam();
+		CaseState.openTaskStatuses().forEach(open::add);
+		search.add(Task.SP_STATUS, open);
 		// Counted in the database: the Tasks themselves are not needed to rank an expert.
 		search.setSummaryMode(SummaryEnum.COUNT);
 		Integer count = dao(Task.class).search(search, internal()).size();

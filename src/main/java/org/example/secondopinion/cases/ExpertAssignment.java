@@ -8,6 +8,7 @@ import org.example.secondopinion.matching.ExpertCandidate;
 import org.example.secondopinion.matching.ExpertMatcher;
 import org.example.secondopinion.matching.Period;
 import org.example.secondopinion.matching.Ranking;
+import org.example.secondopinion.matching.WantedSpecialties;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.PractitionerRole;
@@ -17,16 +18,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * Ranks the experts of the directory for a request: the specialties wanted are those the request
- * names in performerType (our codes), else those its kind of request needs; see {@link ExpertMatcher}.
+ * names in performerType (our codes), else those configured for its kind of request
+ * ({@link WantedSpecialties}); see {@link ExpertMatcher}.
  */
 @Component
 public class ExpertAssignment {
 
 	private final CaseStore store;
 	private final ExpertMatcher matcher = new ExpertMatcher();
+	private final WantedSpecialties wantedByKind;
 
-	public ExpertAssignment(CaseStore store) {
+	public ExpertAssignment(CaseStore store, WorkflowProperties properties) {
 		this.store = store;
+		this.wantedByKind = properties.wantedSpecialties();
 	}
 
 	/**
@@ -45,13 +49,13 @@ public class ExpertAssignment {
 		return matcher.rank(candidates, wantedSpecialties(request), Instant.now());
 	}
 
-	static Set<String> wantedSpecialties(ServiceRequest request) {
+	private Set<String> wantedSpecialties(ServiceRequest request) {
 		Set<String> named = new HashSet<>();
 		request.getPerformerType().getCoding().stream()
 				.filter(coding -> SecondOpinionIg.CODES.equals(coding.getSystem()))
 				.map(Coding::getCode)
 				.forEach(named::add);
-		return named.isEmpty() ? ExpertMatcher.specialtiesFor(CaseWorkflow.kindOf(request)) : named;
+		return named.isEmpty() ? wantedByKind.forKind(CaseWorkflow.kindOf(request)) : named;
 	}
 
 	private ExpertCandidate candidate(PractitionerRole role, String currentOwner) {

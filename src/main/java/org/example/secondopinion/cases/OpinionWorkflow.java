@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.example.secondopinion.lifecycle.CaseEvent;
 import org.example.secondopinion.lifecycle.CaseLifecycle;
 import org.example.secondopinion.lifecycle.CaseState;
+import org.example.secondopinion.lifecycle.ExpertReference;
 import org.example.secondopinion.lifecycle.OpinionRules;
 import org.example.secondopinion.lifecycle.OpinionWrite;
 import org.example.secondopinion.lifecycle.RuleViolation;
@@ -98,8 +99,9 @@ public class OpinionWorkflow {
 		if (task.hasOwner()) {
 			store.read(task.getOwner())
 					.filter(PractitionerRole.class::isInstance)
-					.map(role -> ((PractitionerRole) role).getPractitioner().getReferenceElement().toUnqualifiedVersionless().getValue())
-					.filter(practitioner -> performers.stream().anyMatch(p -> p != null && p.endsWith(practitioner)))
+					.map(role -> ExpertReference.normalise(((PractitionerRole) role).getPractitioner().getReference()))
+					.filter(practitioner -> !practitioner.isEmpty()
+							&& performers.stream().map(ExpertReference::normalise).anyMatch(practitioner::equals))
 					.ifPresent(practitioner -> performers.add(task.getOwner().getReference()));
 		}
 		return performers;

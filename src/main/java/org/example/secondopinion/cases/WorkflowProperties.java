@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.example.secondopinion.lifecycle.CompletenessRule;
 import org.example.secondopinion.lifecycle.CompletenessRule.RequiredRecord;
+import org.example.secondopinion.matching.WantedSpecialties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -20,13 +21,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requiredRecords records each kind of request needs, keyed by its so-codes category code, with
  *                        the key {@value #DEFAULT_KIND} for any other request; empty means our defaults
  *                        ({@link CompletenessRule#defaults()})
+ * @param specialties     the specialties (so-codes codes) each kind of request wants when it names none
+ *                        in performerType, keyed like {@code requiredRecords}; a kind not named, or with
+ *                        an empty list, has no preference (application.yaml holds ours)
  */
 @ConfigurationProperties("second-opinion.workflow")
 public record WorkflowProperties(
 		@DefaultValue("true") boolean autoAssign,
 		@DefaultValue Map<String, Duration> turnaround,
 		@DefaultValue("P3D") Duration answerTime,
-		@DefaultValue Map<String, List<RecordSetting>> requiredRecords) {
+		@DefaultValue Map<String, List<RecordSetting>> requiredRecords,
+		@DefaultValue Map<String, Set<String>> specialties) {
 
 	public static final String DEFAULT_KIND = "default";
 
@@ -35,6 +40,13 @@ public record WorkflowProperties(
 	 * and, where the type alone cannot tell, the attachment content types (empty: any).
 	 */
 	public record RecordSetting(String name, Set<String> loincCodes, @DefaultValue Set<String> contentTypes) {}
+
+	/** @throws IllegalArgumentException for a blank specialty code */
+	public WantedSpecialties wantedSpecialties() {
+		Map<String, Set<String>> byKind = new LinkedHashMap<>(specialties);
+		Set<String> byDefault = byKind.remove(DEFAULT_KIND);
+		return new WantedSpecialties(byKind, byDefault == null ? Set.of() : byDefault);
+	}
 
 	public CompletenessRule completenessRule() {
 		if (requiredRecords.isEmpty()) {

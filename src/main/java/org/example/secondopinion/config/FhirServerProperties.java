@@ -10,9 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      "as the request arrived" (fine behind no proxy)
  * @param defaultPageSize search page size when the client sends no {@code _count}
  * @param maxPageSize the largest {@code _count} honoured
+ * @param offsetPaging each search page is its own query ({@code _offset}); false: HAPI's stored
+ *                     searches, a snapshot of the result ids paged with {@code _getpages}
  */
 @ConfigurationProperties("second-opinion.fhir")
 public record FhirServerProperties(
 		@DefaultValue("") String serverAddress,
 		@DefaultValue("20") int defaultPageSize,
-		@DefaultValue("200") int maxPageSize) {}
+		@DefaultValue("200") int maxPageSize,
+		@DefaultValue("true") boolean offsetPaging) {}

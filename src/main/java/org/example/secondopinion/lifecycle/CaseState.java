@@ -1,6 +1,7 @@
 package org.example.secondopinion.lifecycle;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -72,6 +73,11 @@ public enum CaseState {
 
 	public boolean isOpen() {
 		return !isTerminal();
+	}
+
+	/** The R4 Task.status codes of open cases, each once: what a search for open case Tasks asks for. */
+	public static List<String> openTaskStatuses() {
+		return Arrays.stream(values()).filter(CaseState::isOpen).map(CaseState::taskStatus).distinct().toList();
 	}
 
 	/**

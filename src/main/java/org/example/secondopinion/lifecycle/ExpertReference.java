@@ -3,13 +3,14 @@ package org.example.secondopinion.lifecycle;
 /**
  * Compares references to an expert the way they are written in practice: {@code PractitionerRole/7},
  * {@code https://server/fhir/PractitionerRole/7} and {@code PractitionerRole/7/_history/3} all name the
- * same expert. Only {@code Type/id} is kept.
+ * same expert (the same holds for a {@code Practitioner}). Only {@code Type/id} is kept.
  */
-final class ExpertReference {
+public final class ExpertReference {
 
 	private ExpertReference() {}
 
-	static String normalise(String reference) {
+	/** {@code Type/id} of the reference; empty for null. */
+	public static String normalise(String reference) {
 		if (reference == null) {
 			return "";
 		}

@@ -7,7 +7,7 @@ import java.util.Set;
  * An expert as the directory (PractitionerRole) describes them, with their current workload.
  *
  * @param practitionerRoleRef the reference Task.owner will hold
- * @param specialtyCodes      PractitionerRole.specialty codes (so-codes, see {@link ExpertMatcher#specialtiesFor})
+ * @param specialtyCodes      PractitionerRole.specialty codes (so-codes, as in {@link WantedSpecialties})
  * @param active              PractitionerRole.active
  * @param notAvailable        PractitionerRole.notAvailable periods
  * @param openCases           cases assigned to the expert that are not closed

@@ -20,9 +20,6 @@ import java.util.TreeSet;
  */
 public final class ExpertMatcher {
 
-	/** The so-codes CodeSystem, which holds the specialty codes below. */
-	public static final String SPECIALTY_SYSTEM = "https://second-opinion.example.org/fhir/CodeSystem/so-codes";
-
 	/** The reason an expert outside the wanted specialties is skipped. */
 	public static final String NO_WANTED_SPECIALTY = "outside the specialties the case asks for";
 
@@ -33,18 +30,6 @@ public final class ExpertMatcher {
 			.thenComparing(match -> match.expert().practitionerRoleRef(), Comparator.nullsLast(Comparator.naturalOrder()));
 
 	private record Match(ExpertCandidate expert, Set<String> matched) {
-	}
-
-	/**
-	 * The specialties a kind of request wants (codes of {@link #SPECIALTY_SYSTEM}): a suspected bone or
-	 * soft-tissue tumour wants the surgeon, the pathologist and the radiologist of the musculoskeletal
-	 * tumour team; anything else (or no kind) an orthopaedic oncologist, who can bring in the others.
-	 */
-	public static Set<String> specialtiesFor(String requestKind) {
-		if ("bone-soft-tissue-tumour".equals(requestKind)) {
-			return Set.of("orthopaedic-oncology", "musculoskeletal-pathology", "musculoskeletal-radiology");
-		}
-		return Set.of("orthopaedic-oncology");
 	}
 
 	/**

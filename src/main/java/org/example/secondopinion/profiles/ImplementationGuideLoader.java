@@ -19,7 +19,6 @@ import org.example.secondopinion.search.UnindexedSearchParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,10 +29,11 @@ import org.springframework.stereotype.Component;
  * nothing, and a changed guide becomes a new version of each changed resource.
  *
  * <p>It runs as a lifecycle phase before the web server opens, so no request is ever validated
- * without our profiles.
+ * without our profiles. It runs at every start, with no setting to skip it: with the guide already
+ * stored it only compares, and a server that skipped it would validate without our profiles (a new
+ * database) or with an older version of them (an upgraded server).
  */
 @Component
-@ConditionalOnProperty(name = "second-opinion.profiles.load-on-startup", havingValue = "true", matchIfMissing = true)
 public class ImplementationGuideLoader implements SmartLifecycle {
 
 	/** Marks the loader's own writes, which need no validation on write. */

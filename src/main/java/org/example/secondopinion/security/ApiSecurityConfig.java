@@ -128,7 +128,7 @@ public class ApiSecurityConfig {
 	}
 
 	/** CORS is closed unless origins are configured: browsers then get no cross-origin access at all. */
-	private static UrlBasedCorsConfigurationSource cors(SecurityProperties properties) {
+	static UrlBasedCorsConfigurationSource cors(SecurityProperties properties) {
 		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
 		if (!properties.allowedOrigins().isEmpty()) {
 			CorsConfiguration configuration = new CorsConfiguration();

@@ -2,6 +2,9 @@ package org.example.secondopinion.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +12,13 @@ import java.util.Set;
 
 import org.example.secondopinion.lifecycle.CompletenessRule.PresentRecord;
 import org.example.secondopinion.lifecycle.CompletenessRule.RequiredRecord;
+import org.example.secondopinion.matching.WantedSpecialties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.io.ClassPathResource;
 
 class WorkflowPropertiesTest {
 
@@ -44,6 +51,50 @@ class WorkflowPropertiesTest {
 				.isEmpty();
 		assertThat(properties.completenessRule().required("anything-else"))
 				.extracting(RequiredRecord::name).containsExactly("referral letter");
+	}
+
+	@Test
+	void theShippedSpecialtiesAreTheTumourTeamForASarcomaAndAnOrthopaedicOncologistOtherwise() throws IOException {
+		WantedSpecialties shipped = bindApplicationYaml().wantedSpecialties();
+
+		assertThat(shipped.forKind("bone-soft-tissue-tumour"))
+				.containsExactlyInAnyOrder("orthopaedic-oncology", "musculoskeletal-pathology", "musculoskeletal-radiology");
+		assertThat(shipped.forKind("second-opinion")).containsExactly("orthopaedic-oncology");
+		assertThat(shipped.forKind(null)).containsExactly("orthopaedic-oncology");
+	}
+
+	@Test
+	void specialtiesPerKindOfRequestAreConfigurable() {
+		WantedSpecialties wanted = bind(Map.of(
+				"second-opinion.workflow.specialties.bone-soft-tissue-tumour[0]", "musculoskeletal-pathology",
+				"second-opinion.workflow.specialties.default", "orthopaedic-oncology,musculoskeletal-radiology"))
+				.wantedSpecialties();
+
+		assertThat(wanted.forKind("bone-soft-tissue-tumour")).containsExactly("musculoskeletal-pathology");
+		assertThat(wanted.forKind("anything-else"))
+				.containsExactlyInAnyOrder("orthopaedic-oncology", "musculoskeletal-radiology");
+	}
+
+	@Test
+	void withoutSpecialtiesNoKindOfRequestHasAPreference() {
+		assertThat(bind(Map.of()).wantedSpecialties().forKind("bone-soft-tissue-tumour")).isEmpty();
+	}
+
+	@Test
+	void aBlankSpecialtyCodeIsRefusedNamingTheKind() {
+		WorkflowProperties properties = bind(Map.of(
+				"second-opinion.workflow.specialties.bone-soft-tissue-tumour[0]", "musculoskeletal-pathology",
+				"second-opinion.workflow.specialties.bone-soft-tissue-tumour[1]", " "));
+
+		assertThatThrownBy(properties::wantedSpecialties)
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("bone-soft-tissue-tumour");
+	}
+
+	private static WorkflowProperties bindApplicationYaml() throws IOException {
+		var yaml = new YamlPropertySourceLoader().load("application.yaml", new ClassPathResource("application.yaml"));
+		return new Binder(ConfigurationPropertySources.from(yaml))
+				.bindOrCreate("second-opinion.workflow", WorkflowProperties.class);
 	}
 
 	private static WorkflowProperties bind(Map<String, String> settings) {

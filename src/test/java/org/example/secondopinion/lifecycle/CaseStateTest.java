@@ -48,6 +48,12 @@ class CaseStateTest {
 	}
 
 	@Test
+	void openCasesHaveTheTaskStatusesOfUnfinishedWorkEachOnce() {
+		assertThat(CaseState.openTaskStatuses())
+				.containsExactlyInAnyOrder("requested", "received", "accepted", "in-progress", "on-hold");
+	}
+
+	@Test
 	void theBusinessStatusSystemIsOurCodeSystem() {
 		assertThat(CaseState.BUSINESS_STATUS_SYSTEM)
 				.isEqualTo("https://second-opinion.example.org/fhir/CodeSystem/so-business-status");

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ExpertMatcherTest {
 
 	private static final Instant NOW = Instant.parse("2025-03-03T09:00:00Z");
-	private static final Set<String> SARCOMA_TEAM = ExpertMatcher.specialtiesFor("bone-soft-tissue-tumour");
+	private static final Set<String> SARCOMA_TEAM =
+			Set.of("orthopaedic-oncology", "musculoskeletal-pathology", "musculoskeletal-radiology");
 
 	private final ExpertMatcher matcher = new ExpertMatcher();
 
@@ -116,14 +117,6 @@ class ExpertMatcherTest {
 
 		assertThat(ranking.ranked()).extracting(RankedExpert::expert).containsExactly(free, busy);
 		assertThat(ranking.skipped()).isEmpty();
-	}
-
-	@Test
-	void aSarcomaWantsTheWholeMusculoskeletalTumourTeamAndAnythingElseAnOrthopaedicOncologist() {
-		assertThat(ExpertMatcher.specialtiesFor("bone-soft-tissue-tumour"))
-				.containsExactlyInAnyOrder("orthopaedic-oncology", "musculoskeletal-pathology", "musculoskeletal-radiology");
-		assertThat(ExpertMatcher.specialtiesFor(null)).containsExactly("orthopaedic-oncology");
-		assertThat(ExpertMatcher.specialtiesFor("second-opinion")).containsExactly("orthopaedic-oncology");
 	}
 
 	private static ExpertCandidate expert(String name, Set<String> specialties, int openCases) {

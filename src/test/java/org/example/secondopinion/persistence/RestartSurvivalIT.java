@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.example.secondopinion.TestDatabase;
 import org.example.secondopinion.TestServers;
@@ -27,7 +28,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Data written to the database (the H2 file, or PostgreSQL) is there after a restart, loading the implementation guide
  * again at the second start changes nothing, and a notification that could not be delivered before
- * the restart is delivered after it, once.
+ * the restart is delivered after it, once. The second start has {@code second-opinion.fhir.offset-paging: false}:
+ * searches are then paged by HAPI's stored searches ({@code _getpages}) instead of by offset.
  */
 class RestartSurvivalIT {
 
@@ -52,12 +54,21 @@ class RestartSurvivalIT {
 				patient.addName().setFamily("Persistent").addGiven("Paula");
 				patientId = client.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();
 				profileVersion = requestProfile(client).getMeta().getVersionId();
+				assertThat(firstPageOfProfiles(client).getLink(Bundle.LINK_NEXT).getUrl()).contains("_offset=");
 				awaitRefusedAttempts(ehr);
 			}
 			ehr.comeBack();
 
-			try (ConfigurableApplicationContext server = start(dataDir, database)) {
+			List<String> storedSearches = new ArrayList<>(database);
+			storedSearches.add("--second-opinion.fhir.offset-paging=false");
+			try (ConfigurableApplicationContext server = start(dataDir, storedSearches)) {
 				IGenericClient client = client(server);
+				Bundle first = firstPageOfProfiles(client);
+				assertThat(first.getLink(Bundle.LINK_NEXT).getUrl()).as("a stored search's page link").contains("_getpages=");
+				Bundle second = client.loadPage().next(first).execute();
+				assertThat(second.getEntry()).singleElement().satisfies(entry -> assertThat(entry.getResource().getIdElement().getIdPart())
+						.isNotEqualTo(first.getEntryFirstRep().getResource().getIdElement().getIdPart()));
+
 				Patient read = client.read().resource(Patient.class).withUrl(patientId).execute();
 				assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Persistent");
 				assertThat(requestProfile(client).getMeta().getVersionId()).isEqualTo(profileVersion);
@@ -92,6 +103,10 @@ class RestartSurvivalIT {
 		int port = ((WebServerApplicationContext) server).getWebServer().getPort();
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
 		return FHIR.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+	}
+
+	private static Bundle firstPageOfProfiles(IGenericClient client) {
+		return client.search().forResource(StructureDefinition.class).count(1).returnBundle(Bundle.class).execute();
 	}
 
 	private static StructureDefinition requestProfile(IGenericClient client) {
