@@ -50,7 +50,7 @@ public final class ServerProcess implements AutoCloseable {
 
 	/** The command line that launches the server (port 0: any free port, for a start that stops by itself). */
 	public static List<String> command(String maxHeap, Path dataDir, int port, List<String> settings, Jvm jvm) {
-		List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx" + maxHeap, "-XX:+UseParallelGC")); // as the README runs the server
+		List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx" + maxHeap, "-XX:+UseParallelGC")); // as docs/operations.md runs the server
 		command.addAll(jvm.options());
 		command.addAll(List.of(
 				"-cp", jvm.classPath(),

@@ -56,7 +56,7 @@ public final class TestDatabase {
 		return isPostgreSql() ? postgreSqlArguments(newPostgreSqlDatabase()) : List.of();
 	}
 
-	/** The settings of the README's PostgreSQL section, pointed at {@code jdbcUrl}. */
+	/** The settings of docs/operations.md's PostgreSQL section, pointed at {@code jdbcUrl}. */
 	public static List<String> postgreSqlArguments(String jdbcUrl) {
 		return List.of(
 				"--spring.profiles.active=postgresql",

@@ -9,7 +9,7 @@ import java.util.Set;
  * HAPI hooks, the streamed Binary path, subscriptions, our operations) and only translates its situation
  * into a question; nothing here knows HAPI.
  *
- * <p>Each decision names its rule (README, Security). The principles:
+ * <p>Each decision names its rule (docs/security.md). The principles:
  * <ul>
  *   <li>An EHR reaches its organisation's cases; an expert the cases assigned to them; a patient their
  *       own compartment; the coordinator and the server every case. The directory is everyone's.

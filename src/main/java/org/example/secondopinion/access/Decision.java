@@ -3,7 +3,7 @@ package org.example.secondopinion.access;
 /**
  * The policy's answer: allowed or not, the rule that decided, and how a refusal is answered.
  *
- * @param rule    the id of the rule that decided (README, Security), e.g. {@code reach-own-organisation}
+ * @param rule    the id of the rule that decided (docs/security.md), e.g. {@code reach-own-organisation}
  * @param outcome how the answer is given
  * @param message for a refusal, one sentence an integration engineer can act on; it never says
  *                anything about a resource the caller may not reach

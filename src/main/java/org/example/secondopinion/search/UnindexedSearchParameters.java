@@ -17,7 +17,7 @@ import org.hl7.fhir.r4.model.SearchParameter;
  *
  * <p>HAPI's way to switch a built-in parameter off is a stored SearchParameter with the same url and
  * status {@code retired}; the server stores these with its implementation guide, at start-up. A search by
- * one of them answers 400, and the CapabilityStatement no longer lists it. Searches the README documents
+ * one of them answers 400, and the CapabilityStatement no longer lists it. Searches the docs (docs/api.md) document
  * ({@code altid}, {@code outcome}, {@code patient}, {@code entity}, {@code entity-name}, {@code date},
  * {@code subtype}, ...) are kept.
  */

@@ -18,7 +18,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * <p>Claims: {@code client_id} (or {@code sub}), {@code scope} (space-separated or a list),
  * {@code second_opinion_role}, {@code fhirUser} and, for an EHR, {@code organization} (the referring
  * organisation's identifier as {@code system|value}). A hospital's own identity provider must add the
- * last three (README, "Connecting your identity provider").
+ * last three (docs/security.md, connecting your identity provider).
  */
 public record Caller(String clientId, Role role, List<SmartScope> scopes, String fhirUser, String organization) {
 

@@ -16,11 +16,11 @@ import java.util.stream.Stream;
 import org.example.secondopinion.ServerProcess;
 
 /**
- * The start-up of the README's "Faster start-up on Java 17", made by the benchmark so that it can time it:
+ * The start-up of docs/operations.md's "Faster start-up on Java 17", made by the benchmark so that it can time it:
  * a class-data sharing archive of the classes a training start loads, which later starts map instead of
  * loading and verifying them one by one.
  *
- * <p>The steps are the README's, adapted to a class path instead of the packaged jar: Java's archive takes
+ * <p>The steps are that page's, adapted to a class path instead of the packaged jar: Java's archive takes
  * classes from jar files only, so each folder on the class path is packed into a jar first.
  */
 final class ClassDataArchive {

@@ -36,7 +36,7 @@ import org.hl7.fhir.r4.model.Task;
 
 /**
  * The server benchmark: launches the server in a JVM of its own (-Xmx1g -XX:+UseParallelGC, on a fresh H2 file database or
- * an embedded PostgreSQL), then measures what the README's Figures report, each next to a baseline
+ * an embedded PostgreSQL), then measures what docs/benchmarks.md reports, each next to a baseline
  * measured in the same run:
  *
  * <ul>
@@ -53,7 +53,7 @@ import org.hl7.fhir.r4.model.Task;
  *   <li>notification latency from a submission to its notification.
  * </ul>
  *
- * {@code ./mvnw -q test-compile exec:java -Dexec.args="cases=1000 clients=4 database=h2"} (README, Benchmarks).
+ * {@code ./mvnw -q test-compile exec:java -Dexec.args="cases=1000 clients=4 database=h2"} (docs/benchmarks.md).
  */
 public final class ServerBenchmark {
 
@@ -147,7 +147,7 @@ public final class ServerBenchmark {
 	}
 
 	/**
-	 * Launch to the first 200 with a class-data archive (README, "Faster start-up on Java 17"), on a fresh
+	 * Launch to the first 200 with a class-data archive (docs/operations.md, "Faster start-up on Java 17"), on a fresh
 	 * data folder and database; making the archive takes a training start and a dump first.
 	 */
 	private static double archivedStartupSeconds(Settings settings) throws Exception {
@@ -181,7 +181,7 @@ public final class ServerBenchmark {
 	/**
 	 * One case first, alone: HAPI 8.8 can fail (500, "Illegal attempt to associate a collection with two
 	 * open sessions", TagDefinition) when concurrent transactions store the first resources with a
-	 * profile it has not seen yet; see the README's notes.
+	 * profile it has not seen yet.
 	 */
 	private static void warmUp(String base) {
 		HttpResponse<String> response = post(base, "", new SampleCase("st-elsewhere.example.org").file("02-sarcoma-request.json"));
@@ -276,7 +276,7 @@ public final class ServerBenchmark {
 				settings.notificationCases(), settings.repeats());
 		out.printf(Locale.ROOT, "launch to first 200 on /fhir/metadata    %8.1f s%n", report.startupSeconds());
 		if (!Double.isNaN(report.archivedStartupSeconds())) {
-			out.printf(Locale.ROOT, "launch with a class-data archive         %8.1f s   (%.2f x the launch above; README, Configuration)%n",
+			out.printf(Locale.ROOT, "launch with a class-data archive         %8.1f s   (%.2f x the launch above; docs/operations.md)%n",
 					report.archivedStartupSeconds(), report.archivedStartupSeconds() / report.startupSeconds());
 		}
 		out.printf(Locale.ROOT, "RSS after start-up / after the load      %8d / %d MiB%n",
