@@ -1,9 +1,11 @@
 package org.example.secondopinion.notify;
 
+import ca.uhn.fhir.broker.api.IBrokerClient;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.subscription.channel.subscription.SubscriptionChannelFactory;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.match.deliver.resthook.SubscriptionDeliveringRestHookListener;
@@ -22,6 +24,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 
 /**
  * Subscriptions: HAPI's matching of changes against criteria-based and topic-based (R5 backport)
@@ -47,6 +50,13 @@ public class NotificationConfig {
 		// (every 5 s by default): this interval is most of the latency from a change to its notification.
 		settings.setSubscriptionIntervalInMs(properties.matchingInterval().toMillis());
 		return settings;
+	}
+
+	/** Replaces HAPI's channel factory (same type): see {@link InOrderSubscriptionChannels}. */
+	@Bean
+	@Primary
+	public SubscriptionChannelFactory inOrderSubscriptionChannels(IBrokerClient brokerClient) {
+		return new InOrderSubscriptionChannels(brokerClient);
 	}
 
 	@Bean

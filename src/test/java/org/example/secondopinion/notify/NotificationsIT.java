@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.example.secondopinion.FhirServerIT;
 import org.example.secondopinion.cases.SampleCase;
@@ -84,6 +85,65 @@ class NotificationsIT extends FhirServerIT {
 		assertThat(notification.getEntry().subList(1, notification.getEntry().size()))
 				.as("id-only: the EHR reads the resources with its own credentials")
 				.allSatisfy(entry -> assertThat(entry.hasResource()).isFalse());
+	}
+
+	/**
+	 * A new subscription's first notifications are where HAPI's parallel matching and delivery threads
+	 * let them overtake each other: a few new subscriptions, each followed by six cases of its patient
+	 * submitted at once, show it.
+	 */
+	@Test
+	void aNewSubscriptionsNotificationsArriveInOrderNumberedFromOne() throws Exception {
+		for (int round = 1; round <= 5; round++) {
+			SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+			String patient = createReferrerAndPatientOf(sample.file("06-lipoma-request.json"));
+			String path = "/in-order-" + round;
+			subscribe(TestSubscriptions.topic("case-status-changed", "Task?patient=" + patient, receiver.url(path), "id-only"));
+
+			List<String> tasks = submitAtOnce(sample, 6);
+
+			int changes = tasks.stream().mapToInt(this::statusChangesInHistoryOf).sum();
+			List<NotificationReceiver.Received> received = awaitExactly(path, changes);
+			List<Long> expected = java.util.stream.LongStream.rangeClosed(1, changes).boxed().toList();
+			assertThat(received).as("round " + round + ": event numbers as received")
+					.extracting(NotificationsIT::eventNumberOf).containsExactlyElementsOf(expected);
+			assertThat(received).as("round " + round + ": events since the subscription started")
+					.extracting(NotificationsIT::eventsSinceStartOf).containsExactlyElementsOf(expected);
+		}
+	}
+
+	/** Submits {@code count} cases of the sample's patient, all at once; answers their Tasks. */
+	private List<String> submitAtOnce(SampleCase sample, int count) throws Exception {
+		String bundle = sample.file("06-lipoma-request.json");
+		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(count);
+		try {
+			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+			List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+			for (int i = 1; i <= count; i++) {
+				// a case of its own (order, task, records, diagnosis); the same patient and referrer
+				String another = bundle.replace("-26-0419", "-26-0419-" + i).replace("DOC-L", "DOC-" + i + "-L")
+						.replace("COND-L", "COND-" + i + "-L");
+				answers.add(threads.submit(() -> {
+					start.await();
+					return post("", "application/fhir+json", another);
+				}));
+			}
+			start.countDown();
+			List<String> tasks = new java.util.ArrayList<>();
+			for (var answer : answers) {
+				HttpResponse<String> response = answer.get();
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+				Bundle stored = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+				stored.getEntry().stream().map(entry -> entry.getResponse().getLocation())
+						.filter(location -> location.startsWith("Task/"))
+						.map(location -> new org.hl7.fhir.r4.model.IdType(location).toUnqualifiedVersionless().getValue())
+						.forEach(tasks::add);
+			}
+			assertThat(tasks).hasSize(count);
+			return tasks;
+		} finally {
+			threads.shutdownNow();
+		}
 	}
 
 	@Test
@@ -195,9 +255,17 @@ class NotificationsIT extends FhirServerIT {
 	 * name the patient before the case arrives; the case's conditional create then finds it.
 	 */
 	private String createPatientOf(String bundleJson) {
+		return createOnly(bundleJson, Set.of("Patient", "Organization"));
+	}
+
+	/** As {@link #createPatientOf}, with the referring practitioner too: cases submitted at once then share them. */
+	private String createReferrerAndPatientOf(String bundleJson) {
+		return createOnly(bundleJson, Set.of("Patient", "Organization", "Practitioner", "PractitionerRole"));
+	}
+
+	private String createOnly(String bundleJson, Set<String> types) {
 		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, bundleJson);
-		bundle.getEntry().removeIf(entry -> !(entry.getResource() instanceof Patient
-				|| entry.getResource() instanceof org.hl7.fhir.r4.model.Organization));
+		bundle.getEntry().removeIf(entry -> !types.contains(entry.getResource().fhirType()));
 		Bundle stored = client().transaction().withBundle(bundle).execute();
 		return stored.getEntry().stream()
 				.map(entry -> entry.getResponse().getLocation())
@@ -245,6 +313,25 @@ class NotificationsIT extends FhirServerIT {
 				.filter(p -> p.getName().equals("notification-event")).findFirst().orElseThrow();
 		return ((Reference) event.getPart().stream().filter(p -> p.getName().equals("focus")).findFirst().orElseThrow()
 				.getValue()).getReference();
+	}
+
+	private static long eventNumberOf(NotificationReceiver.Received notification) {
+		return Long.parseLong(notificationEventOf(notification).getPart().stream()
+				.filter(p -> p.getName().equals("event-number")).findFirst().orElseThrow().getValue().primitiveValue());
+	}
+
+	private static long eventsSinceStartOf(NotificationReceiver.Received notification) {
+		return Long.parseLong(statusOf(notification).getParameter("events-since-subscription-start").getValue().primitiveValue());
+	}
+
+	private static ParametersParameterComponent notificationEventOf(NotificationReceiver.Received notification) {
+		return statusOf(notification).getParameter("notification-event");
+	}
+
+	/** A topic notification's SubscriptionStatus (R4: Parameters), its first entry. */
+	private static Parameters statusOf(NotificationReceiver.Received notification) {
+		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, notification.body());
+		return (Parameters) bundle.getEntryFirstRep().getResource();
 	}
 
 	/** Versions of the Task whose status or business status differ from the version before (the first counts). */
