@@ -4,8 +4,11 @@ import ca.uhn.fhir.broker.api.IBrokerClient;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.dao.data.IResourceModifiedDao;
+import ca.uhn.fhir.jpa.dao.tx.HapiTransactionService;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.channel.subscription.SubscriptionChannelFactory;
+import ca.uhn.fhir.subscription.api.IResourceModifiedMessagePersistenceSvc;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.match.deliver.resthook.SubscriptionDeliveringRestHookListener;
@@ -57,6 +60,14 @@ public class NotificationConfig {
 	@Primary
 	public SubscriptionChannelFactory inOrderSubscriptionChannels(IBrokerClient brokerClient) {
 		return new InOrderSubscriptionChannels(brokerClient);
+	}
+
+	/** Replaces HAPI's store of changes to match (same type): see {@link ChangesInVersionOrder}. */
+	@Bean
+	@Primary
+	public IResourceModifiedMessagePersistenceSvc changesInVersionOrder(FhirContext fhirContext, IResourceModifiedDao changes,
+			DaoRegistry daoRegistry, HapiTransactionService transactions) {
+		return new ChangesInVersionOrder(fhirContext, changes, daoRegistry, transactions);
 	}
 
 	@Bean
@@ -120,6 +131,14 @@ public class NotificationConfig {
 			org.example.secondopinion.security.SubscriberReach reach) {
 		RestHookToOutbox interceptor = new RestHookToOutbox(outbox, worker, fhirContext, notificationClock, reach::reaches);
 		// HAPI's delivery runs outside any REST request, so the hook goes on the storage-level broadcaster.
+		interceptorService.registerInterceptor(interceptor);
+		return interceptor;
+	}
+
+	@Bean
+	public FocusVersion focusVersion(FhirContext fhirContext, IInterceptorService interceptorService) {
+		FocusVersion interceptor = new FocusVersion(fhirContext);
+		// matching runs outside any REST request: on the storage-level broadcaster, as the outbox hook
 		interceptorService.registerInterceptor(interceptor);
 		return interceptor;
 	}

@@ -2,9 +2,11 @@ package org.example.secondopinion.notify;
 
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 
 /**
@@ -30,6 +32,16 @@ final class NotificationStatus {
 		return Optional.empty();
 	}
 
+	/** The event's focus as the notification names it, e.g. {@code Task/123/_history/4}. */
+	Optional<String> focus() {
+		return focusPart().map(part -> ((Reference) part.getValue()).getReference());
+	}
+
+	/** Names the focus with its version (HAPI names it without). */
+	void setFocus(IIdType versioned) {
+		focusPart().ifPresent(part -> part.setValue(new Reference(versioned.toUnqualified().getValue())));
+	}
+
 	/** Numbers the event (HAPI counts in memory, from 1 again after a restart or on each node). */
 	void setEventNumber(long number) {
 		String value = Long.toString(number);
@@ -41,5 +53,11 @@ final class NotificationStatus {
 		event.getPart().stream().filter(part -> part.getName().equals("event-number")).findFirst()
 				.ifPresentOrElse(part -> part.setValue(new StringType(value)),
 						() -> event.addPart().setName("event-number").setValue(new StringType(value)));
+	}
+
+	private Optional<ParametersParameterComponent> focusPart() {
+		return status.getParameter("notification-event").getPart().stream()
+				.filter(part -> part.getName().equals("focus") && part.getValue() instanceof Reference)
+				.findFirst();
 	}
 }

@@ -9,6 +9,7 @@ import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.util.JsonUtil;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.BiPredicate;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -58,11 +59,28 @@ public class RestHookToOutbox {
 		}
 		IIdType subscriptionId = subscription.getIdElement(fhirContext).toUnqualifiedVersionless();
 		String event = subscription.isTopicSubscription() ? subscription.getTopic() : subscription.getCriteriaString();
-		IIdType focus = message.getPayloadId(fhirContext);
-		outbox.add(subscriptionId.getValue(), subscription.getEndpointUrl(), event,
-				focus == null ? null : focus.toUnqualified().getValue(), eventNumber -> numbered(message, eventNumber), clock.instant());
+		outbox.add(subscriptionId.getValue(), subscription.getEndpointUrl(), event, focusOf(message),
+				eventNumber -> numbered(message, eventNumber), clock.instant());
 		worker.wake();
 		return false;
+	}
+
+	/**
+	 * The changed resource with its version, e.g. {@code Task/123/_history/4}, as {@link FocusVersion} left
+	 * it; else a topic notification's focus, else the id of what is sent.
+	 */
+	private String focusOf(ResourceDeliveryMessage message) {
+		Optional<String> changed = message.getAttribute(FocusVersion.ATTRIBUTE);
+		if (changed.isPresent()) {
+			return changed.get();
+		}
+		IBaseResource payload = message.getPayload(fhirContext);
+		Optional<String> topicFocus = NotificationStatus.of(payload).flatMap(NotificationStatus::focus);
+		if (topicFocus.isPresent()) {
+			return topicFocus.get();
+		}
+		IIdType id = message.getPayloadId(fhirContext);
+		return id == null ? null : id.toUnqualified().getValue();
 	}
 
 	/** The message as it is to be sent: a topic notification carries the outbox's event number. */

@@ -61,7 +61,7 @@ class NotificationsIT extends FhirServerIT {
 		SampleCase sample = new SampleCase("northgate-hospital.example.org");
 		String patient = createPatientOf(sample.file("08-incomplete-request.json"));
 		String filterByPatient = "?patient=" + patient;
-		subscribe(TestSubscriptions.topic("case-status-changed", "Task" + filterByPatient, receiver.url("/status"), "id-only"));
+		String statusSubscription = subscribe(TestSubscriptions.topic("case-status-changed", "Task" + filterByPatient, receiver.url("/status"), "id-only"));
 		subscribe(TestSubscriptions.topic("records-requested", "Task" + filterByPatient, receiver.url("/records"), "id-only"));
 		subscribe(TestSubscriptions.topic("question-asked", "Communication" + filterByPatient, receiver.url("/question"), "id-only"));
 		subscribe(TestSubscriptions.topic("opinion-issued", "DiagnosticReport" + filterByPatient, receiver.url("/opinion"), "id-only"));
@@ -70,12 +70,17 @@ class NotificationsIT extends FhirServerIT {
 
 		ServiceRequest request = request(sample);
 		String task = task(request).getIdElement().toUnqualifiedVersionless().getValue();
-		int statusChanges = statusChangesInHistoryOf(task);
-		List<NotificationReceiver.Received> status = awaitExactly("/status", statusChanges);
-		assertThat(status).allSatisfy(notification -> assertThat(focusOf(notification)).isEqualTo(task));
-		assertThat(focusOf(awaitExactly("/records", 1).get(0))).isEqualTo(task);
-		assertThat(focusOf(awaitExactly("/question", 1).get(0))).startsWith("Communication/");
-		assertThat(focusOf(awaitExactly("/opinion", 1).get(0))).startsWith("DiagnosticReport/");
+		List<String> statusChanges = statusChangeVersionsOf(task).stream().map(version -> task + "/_history/" + version).toList();
+		List<NotificationReceiver.Received> status = awaitExactly("/status", statusChanges.size());
+		assertThat(status).as("each status change, named with its version, in the order they happened")
+				.extracting(NotificationsIT::focusOf).containsExactlyElementsOf(statusChanges);
+		List<String> newestFirst = new java.util.ArrayList<>(statusChanges);
+		java.util.Collections.reverse(newestFirst);
+		assertThat(deliveryLog(statusSubscription).getParameter()).as("the log names the same focus, newest first")
+				.extracting(notification -> part(notification, "focus")).containsExactlyElementsOf(newestFirst);
+		assertThat(focusOf(awaitExactly("/records", 1).get(0))).as("the version that awaits records").isIn(statusChanges);
+		assertThat(focusOf(awaitExactly("/question", 1).get(0))).matches("Communication/[^/]+/_history/1");
+		assertThat(focusOf(awaitExactly("/opinion", 1).get(0))).matches("DiagnosticReport/[^/]+/_history/\\d+");
 
 		NotificationReceiver.Received any = status.get(0);
 		assertThat(any.method()).isEqualTo("POST");
@@ -102,13 +107,18 @@ class NotificationsIT extends FhirServerIT {
 
 			List<String> tasks = submitAtOnce(sample, 6);
 
-			int changes = tasks.stream().mapToInt(this::statusChangesInHistoryOf).sum();
+			int changes = tasks.stream().mapToInt(task -> statusChangeVersionsOf(task).size()).sum();
 			List<NotificationReceiver.Received> received = awaitExactly(path, changes);
 			List<Long> expected = java.util.stream.LongStream.rangeClosed(1, changes).boxed().toList();
 			assertThat(received).as("round " + round + ": event numbers as received")
 					.extracting(NotificationsIT::eventNumberOf).containsExactlyElementsOf(expected);
 			assertThat(received).as("round " + round + ": events since the subscription started")
 					.extracting(NotificationsIT::eventsSinceStartOf).containsExactlyElementsOf(expected);
+			for (String task : tasks) {
+				List<Long> versions = received.stream().map(NotificationsIT::focusOf).filter(focus -> focus.startsWith(task + "/"))
+						.map(focus -> new org.hl7.fhir.r4.model.IdType(focus).getVersionIdPartAsLong()).toList();
+				assertThat(versions).as("round " + round + ": versions of " + task + " as received").isSorted().doesNotHaveDuplicates();
+			}
 		}
 	}
 
@@ -186,7 +196,7 @@ class NotificationsIT extends FhirServerIT {
 		ParametersParameterComponent delivered = deliveryLog(subscription).getParameterFirstRep();
 		assertThat(part(delivered, "status")).isEqualTo("delivered");
 		assertThat(Integer.parseInt(part(delivered, "attempts"))).isGreaterThan(12);
-		assertThat(part(delivered, "focus")).isEqualTo("Patient/" + id);
+		assertThat(part(delivered, "focus")).isEqualTo("Patient/" + id + "/_history/1");
 	}
 
 	@Test
@@ -335,16 +345,20 @@ class NotificationsIT extends FhirServerIT {
 	}
 
 	/** Versions of the Task whose status or business status differ from the version before (the first counts). */
-	private int statusChangesInHistoryOf(String task) {
+	private List<Long> statusChangeVersionsOf(String task) {
 		Bundle history = client().history().onInstance(new org.hl7.fhir.r4.model.IdType(task)).returnBundle(Bundle.class).execute();
-		List<String> states = history.getEntry().stream()
+		List<Task> versions = history.getEntry().stream()
 				.map(entry -> (Task) entry.getResource())
-				.sorted((a, b) -> Integer.compare(a.getIdElement().getVersionIdPartAsLong().intValue(), b.getIdElement().getVersionIdPartAsLong().intValue()))
-				.map(t -> t.getStatus().toCode() + "|" + t.getBusinessStatus().getCodingFirstRep().getCode())
+				.sorted(java.util.Comparator.comparing(t -> t.getIdElement().getVersionIdPartAsLong()))
 				.toList();
-		int changes = 1;
-		for (int i = 1; i < states.size(); i++) {
-			changes += states.get(i).equals(states.get(i - 1)) ? 0 : 1;
+		List<Long> changes = new java.util.ArrayList<>();
+		String before = null;
+		for (Task version : versions) {
+			String state = version.getStatus().toCode() + "|" + version.getBusinessStatus().getCodingFirstRep().getCode();
+			if (!state.equals(before)) {
+				changes.add(version.getIdElement().getVersionIdPartAsLong());
+			}
+			before = state;
 		}
 		return changes;
 	}
