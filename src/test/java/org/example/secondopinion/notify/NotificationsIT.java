@@ -188,7 +188,8 @@ class NotificationsIT extends FhirServerIT {
 		assertThat(receiver.refusedCount()).isGreaterThanOrEqualTo(12);
 		ParametersParameterComponent pending = deliveryLog(subscription).getParameterFirstRep();
 		assertThat(part(pending, "status")).isEqualTo("pending");
-		assertThat(part(pending, "lastError")).contains("503");
+		assertThat(part(pending, "lastError"))
+				.isEqualTo("HTTP 503 from " + receiver.url("/ehr") + ": " + NotificationReceiver.DOWN_ANSWER);
 
 		receiver.comeBack();
 
@@ -197,6 +198,28 @@ class NotificationsIT extends FhirServerIT {
 		assertThat(part(delivered, "status")).isEqualTo("delivered");
 		assertThat(Integer.parseInt(part(delivered, "attempts"))).isGreaterThan(12);
 		assertThat(part(delivered, "focus")).isEqualTo("Patient/" + id + "/_history/1");
+	}
+
+	@Test
+	void theDeliveryLogSaysAConnectionWasRefusedAndWhere() {
+		NotificationReceiver gone = NotificationReceiver.start();
+		String endpoint = gone.url("/ehr");
+		gone.close();
+		String system = newPatientSystem();
+		String subscription = subscribe(TestSubscriptions.criteria("Patient?identifier=" + system + "|", endpoint));
+		try {
+			createPatient(system);
+			Instant deadline = Instant.now().plus(WAIT);
+			String lastError = null;
+			while (lastError == null && Instant.now().isBefore(deadline)) {
+				List<ParametersParameterComponent> log = deliveryLog(subscription).getParameter();
+				lastError = log.isEmpty() ? null : part(log.get(0), "lastError");
+				NotificationReceiver.pause(Duration.ofMillis(100));
+			}
+			assertThat(lastError).isEqualTo("Connection refused: " + endpoint);
+		} finally {
+			client().delete().resourceById(new org.hl7.fhir.r4.model.IdType(subscription)).execute();
+		}
 	}
 
 	@Test
