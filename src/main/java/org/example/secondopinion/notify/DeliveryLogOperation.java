@@ -31,6 +31,7 @@ import org.hl7.fhir.r4.model.UrlType;
  *
  * Answers a Parameters resource with one {@code notification} per delivery, newest first (at most
  * {@code _count}, default 100, maximum 1000). Each has parts {@code id}, {@code subscription},
+ * {@code eventNumber} (the subscription's notifications counted from 1, in the order they are sent),
  * {@code endpoint}, {@code event} (topic URL or criteria), {@code focus}, {@code status},
  * {@code attempts}, {@code created}, {@code lastAttempt}, {@code nextAttempt} (while pending),
  * {@code delivered} and {@code lastError}. An unknown status answers 400.
@@ -85,6 +86,7 @@ public class DeliveryLogOperation {
 		ParametersParameterComponent part = new ParametersParameterComponent().setName("notification");
 		part.addPart().setName("id").setValue(new StringType(String.valueOf(notification.id())));
 		part.addPart().setName("subscription").setValue(new Reference(notification.subscription()));
+		optional(part, "eventNumber", notification.eventNumber() == null ? null : new IntegerType(notification.eventNumber().intValue()));
 		part.addPart().setName("endpoint").setValue(new UrlType(notification.endpoint()));
 		optional(part, "event", notification.event() == null ? null : new StringType(notification.event()));
 		optional(part, "focus", notification.focus() == null ? null : new Reference(notification.focus()));

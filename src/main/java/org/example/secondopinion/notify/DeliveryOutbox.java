@@ -8,12 +8,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import javax.sql.DataSource;
 import org.example.secondopinion.notify.Notification.Status;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The notifications waiting to be delivered and the log of those that were, in one table of the
@@ -25,13 +30,17 @@ import org.springframework.jdbc.support.KeyHolder;
  */
 public class DeliveryOutbox {
 
-	private static final String COLUMNS = "id, subscription_id, endpoint, event, focus, status, attempts,"
+	private static final String COLUMNS = "id, subscription_id, event_number, endpoint, event, focus, status, attempts,"
 			+ " created_at, next_attempt_at, last_attempt_at, delivered_at, last_error, message";
 
 	private final JdbcTemplate jdbc;
+	private final TransactionTemplate transaction;
 
 	public DeliveryOutbox(DataSource dataSource) {
 		this.jdbc = new JdbcTemplate(dataSource);
+		this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		// its own transaction, whatever the calling thread is doing
+		this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
 	/** Creates the table if the database does not have it yet (H2 and PostgreSQL). */
@@ -51,28 +60,62 @@ public class DeliveryOutbox {
 				+ " delivered_at TIMESTAMP,"
 				+ " last_error VARCHAR(2000),"
 				+ " message " + text + " NOT NULL)");
+		jdbc.execute("ALTER TABLE so_notification ADD COLUMN IF NOT EXISTS event_number BIGINT");
+		jdbc.execute("CREATE TABLE IF NOT EXISTS so_subscription_events ("
+				+ " subscription_id VARCHAR(200) PRIMARY KEY,"
+				+ " last_event_number BIGINT NOT NULL)");
 		jdbc.execute("CREATE INDEX IF NOT EXISTS so_notification_due ON so_notification (status, next_attempt_at)");
 		jdbc.execute("CREATE INDEX IF NOT EXISTS so_notification_subscription ON so_notification (subscription_id, status)");
 	}
 
-	/** Records a new notification, due at once; returns its number. */
+	/** Records a new notification, due at once; returns its row number. */
 	public long add(String subscription, String endpoint, String event, String focus, String message, Instant now) {
-		KeyHolder key = new GeneratedKeyHolder();
-		jdbc.update(connection -> {
-			var insert = connection.prepareStatement("INSERT INTO so_notification (subscription_id, endpoint, event,"
-					+ " focus, status, attempts, created_at, next_attempt_at, message) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)",
-					new String[] {"id"});
-			insert.setString(1, subscription);
-			insert.setString(2, truncate(endpoint, 2000));
-			insert.setString(3, truncate(event, 2000));
-			insert.setString(4, truncate(focus, 300));
-			insert.setString(5, Status.PENDING.name());
-			insert.setTimestamp(6, Timestamp.from(now));
-			insert.setTimestamp(7, Timestamp.from(now));
-			insert.setString(8, message);
-			return insert;
-		}, key);
-		return key.getKey().longValue();
+		return add(subscription, endpoint, event, focus, eventNumber -> message, now);
+	}
+
+	/**
+	 * Records a new notification, due at once, with the subscription's next event number (1 for its first
+	 * notification); {@code message} writes the notification carrying that number. Numbers follow the
+	 * order of the rows, also when several nodes add at once: the subscription's counter stays locked
+	 * until the row is written. Returns the row's number.
+	 */
+	public long add(String subscription, String endpoint, String event, String focus, LongFunction<String> message, Instant now) {
+		startCounting(subscription);
+		return transaction.execute(status -> {
+			long eventNumber = nextEventNumber(subscription);
+			KeyHolder key = new GeneratedKeyHolder();
+			jdbc.update(connection -> {
+				var insert = connection.prepareStatement("INSERT INTO so_notification (subscription_id, event_number,"
+						+ " endpoint, event, focus, status, attempts, created_at, next_attempt_at, message)"
+						+ " VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)", new String[] {"id"});
+				insert.setString(1, subscription);
+				insert.setLong(2, eventNumber);
+				insert.setString(3, truncate(endpoint, 2000));
+				insert.setString(4, truncate(event, 2000));
+				insert.setString(5, truncate(focus, 300));
+				insert.setString(6, Status.PENDING.name());
+				insert.setTimestamp(7, Timestamp.from(now));
+				insert.setTimestamp(8, Timestamp.from(now));
+				insert.setString(9, message.apply(eventNumber));
+				return insert;
+			}, key);
+			return key.getKey().longValue();
+		});
+	}
+
+	/** The subscription's counter, created on its first notification (outside the transaction: a clash aborts one on PostgreSQL). */
+	private void startCounting(String subscription) {
+		try {
+			jdbc.update("INSERT INTO so_subscription_events (subscription_id, last_event_number) SELECT ?, 0"
+					+ " WHERE NOT EXISTS (SELECT 1 FROM so_subscription_events WHERE subscription_id = ?)", subscription, subscription);
+		} catch (DuplicateKeyException anotherNodeStartedIt) {
+			// the counter is there, which is all this needs
+		}
+	}
+
+	private long nextEventNumber(String subscription) {
+		jdbc.update("UPDATE so_subscription_events SET last_event_number = last_event_number + 1 WHERE subscription_id = ?", subscription);
+		return jdbc.queryForObject("SELECT last_event_number FROM so_subscription_events WHERE subscription_id = ?", Long.class, subscription);
 	}
 
 	/**
@@ -156,6 +199,7 @@ public class DeliveryOutbox {
 	private static final RowMapper<Notification> ROW = (row, number) -> new Notification(
 			row.getLong("id"),
 			row.getString("subscription_id"),
+			row.getObject("event_number") == null ? null : row.getLong("event_number"),
 			row.getString("endpoint"),
 			row.getString("event"),
 			row.getString("focus"),

@@ -168,9 +168,10 @@ public class DeliveryWorker implements SmartLifecycle {
 			}
 			Instant now = clock.instant();
 			var next = retry.nextAttempt(notification.created(), notification.attempts() + 1, now);
-			outbox.markAttemptFailed(notification.id(), describe(e), now, next);
-			log.info("Notification {} to {} failed (attempt {}): {}; {}", notification.id(), notification.endpoint(),
-					notification.attempts() + 1, describe(e), next.map(at -> "next attempt at " + at).orElse("given up"));
+			String error = DeliveryError.describe(e, active.getSubscription().getEndpointUrl());
+			outbox.markAttemptFailed(notification.id(), error, now, next);
+			log.info("Notification {} failed (attempt {}): {}; {}", notification.id(),
+					notification.attempts() + 1, error, next.map(at -> "next attempt at " + at).orElse("given up"));
 		} finally {
 			wake(); // the subscription's next notification may now be due
 		}
@@ -200,14 +201,6 @@ public class DeliveryWorker implements SmartLifecycle {
 			return response.getStatusCode() >= 200 && response.getStatusCode() < 300;
 		}
 		return e instanceof FhirClientConnectionException && ExceptionUtils.indexOfType(e, DataFormatException.class) >= 0;
-	}
-
-	private static String describe(Exception e) {
-		Throwable cause = e;
-		while (cause.getCause() != null && cause.getMessage() == null) {
-			cause = cause.getCause();
-		}
-		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
 	}
 
 	/** After HAPI's subscription channels, so notifications queued at shutdown are already in the outbox. */

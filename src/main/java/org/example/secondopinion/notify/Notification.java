@@ -7,6 +7,8 @@ import java.time.Instant;
  *
  * @param id            the log's own number, increasing in the order notifications were matched
  * @param subscription  the Subscription's id, e.g. {@code Subscription/42}
+ * @param eventNumber   its number among the subscription's notifications, from 1, in the order they are
+ *                      sent; what a topic notification carries as its event number
  * @param endpoint      where it is delivered
  * @param event         the topic's canonical URL, or the criteria of a criteria-based subscription
  * @param focus         the resource (with version) whose change triggered it
@@ -18,6 +20,7 @@ import java.time.Instant;
 public record Notification(
 		long id,
 		String subscription,
+		Long eventNumber,
 		String endpoint,
 		String event,
 		String focus,

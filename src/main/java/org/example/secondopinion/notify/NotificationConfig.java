@@ -1,9 +1,14 @@
 package org.example.secondopinion.notify;
 
+import ca.uhn.fhir.broker.api.IBrokerClient;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.dao.data.IResourceModifiedDao;
+import ca.uhn.fhir.jpa.dao.tx.HapiTransactionService;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.subscription.channel.subscription.SubscriptionChannelFactory;
+import ca.uhn.fhir.subscription.api.IResourceModifiedMessagePersistenceSvc;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import ca.uhn.fhir.jpa.subscription.match.deliver.resthook.SubscriptionDeliveringRestHookListener;
@@ -22,6 +27,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 
 /**
  * Subscriptions: HAPI's matching of changes against criteria-based and topic-based (R5 backport)
@@ -47,6 +53,21 @@ public class NotificationConfig {
 		// (every 5 s by default): this interval is most of the latency from a change to its notification.
 		settings.setSubscriptionIntervalInMs(properties.matchingInterval().toMillis());
 		return settings;
+	}
+
+	/** Replaces HAPI's channel factory (same type): see {@link InOrderSubscriptionChannels}. */
+	@Bean
+	@Primary
+	public SubscriptionChannelFactory inOrderSubscriptionChannels(IBrokerClient brokerClient) {
+		return new InOrderSubscriptionChannels(brokerClient);
+	}
+
+	/** Replaces HAPI's store of changes to match (same type): see {@link ChangesInVersionOrder}. */
+	@Bean
+	@Primary
+	public IResourceModifiedMessagePersistenceSvc changesInVersionOrder(FhirContext fhirContext, IResourceModifiedDao changes,
+			DaoRegistry daoRegistry, HapiTransactionService transactions) {
+		return new ChangesInVersionOrder(fhirContext, changes, daoRegistry, transactions);
 	}
 
 	@Bean
@@ -110,6 +131,14 @@ public class NotificationConfig {
 			org.example.secondopinion.security.SubscriberReach reach) {
 		RestHookToOutbox interceptor = new RestHookToOutbox(outbox, worker, fhirContext, notificationClock, reach::reaches);
 		// HAPI's delivery runs outside any REST request, so the hook goes on the storage-level broadcaster.
+		interceptorService.registerInterceptor(interceptor);
+		return interceptor;
+	}
+
+	@Bean
+	public FocusVersion focusVersion(FhirContext fhirContext, IInterceptorService interceptorService) {
+		FocusVersion interceptor = new FocusVersion(fhirContext);
+		// matching runs outside any REST request: on the storage-level broadcaster, as the outbox hook
 		interceptorService.registerInterceptor(interceptor);
 		return interceptor;
 	}

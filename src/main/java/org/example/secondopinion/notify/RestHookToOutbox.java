@@ -6,9 +6,12 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.subscription.model.CanonicalSubscription;
 import ca.uhn.fhir.jpa.subscription.model.ResourceDeliveryMessage;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.util.JsonUtil;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.BiPredicate;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 
 /**
@@ -16,7 +19,9 @@ import org.hl7.fhir.instance.model.api.IIdType;
  * builds the notification; just before it would send it, this hook writes it to the
  * {@link DeliveryOutbox} instead and tells HAPI not to send. The {@link DeliveryWorker} then
  * delivers it from there, with retries for hours and across restarts, where HAPI's own delivery
- * keeps a failed notification in memory and gives up after about a minute.
+ * keeps a failed notification in memory and gives up after about a minute. A topic notification's event
+ * number is the outbox's, counted per subscription in the database in the order the notifications are
+ * queued (HAPI's own count is in memory: it starts again at 1 after a restart and on every node).
  *
  * <p>When the worker hands the notification back to HAPI's sender, this hook lets it through.
  */
@@ -54,11 +59,38 @@ public class RestHookToOutbox {
 		}
 		IIdType subscriptionId = subscription.getIdElement(fhirContext).toUnqualifiedVersionless();
 		String event = subscription.isTopicSubscription() ? subscription.getTopic() : subscription.getCriteriaString();
-		IIdType focus = message.getPayloadId(fhirContext);
-		outbox.add(subscriptionId.getValue(), subscription.getEndpointUrl(), event,
-				focus == null ? null : focus.toUnqualified().getValue(), JsonUtil.serialize(message, false), clock.instant());
+		outbox.add(subscriptionId.getValue(), subscription.getEndpointUrl(), event, focusOf(message),
+				eventNumber -> numbered(message, eventNumber), clock.instant());
 		worker.wake();
 		return false;
+	}
+
+	/**
+	 * The changed resource with its version, e.g. {@code Task/123/_history/4}, as {@link FocusVersion} left
+	 * it; else a topic notification's focus, else the id of what is sent.
+	 */
+	private String focusOf(ResourceDeliveryMessage message) {
+		Optional<String> changed = message.getAttribute(FocusVersion.ATTRIBUTE);
+		if (changed.isPresent()) {
+			return changed.get();
+		}
+		IBaseResource payload = message.getPayload(fhirContext);
+		Optional<String> topicFocus = NotificationStatus.of(payload).flatMap(NotificationStatus::focus);
+		if (topicFocus.isPresent()) {
+			return topicFocus.get();
+		}
+		IIdType id = message.getPayloadId(fhirContext);
+		return id == null ? null : id.toUnqualified().getValue();
+	}
+
+	/** The message as it is to be sent: a topic notification carries the outbox's event number. */
+	private String numbered(ResourceDeliveryMessage message, long eventNumber) {
+		IBaseResource payload = message.getPayload(fhirContext);
+		NotificationStatus.of(payload).ifPresent(status -> {
+			status.setEventNumber(eventNumber);
+			message.setPayload(fhirContext, payload, EncodingEnum.detectEncoding(message.getPayloadString()));
+		});
+		return JsonUtil.serialize(message, false);
 	}
 
 	/** Runs a delivery by HAPI's own sender, which this hook then lets through. */

@@ -51,6 +51,20 @@ class DeliveryOutboxTest {
 	}
 
 	@Test
+	void eachSubscriptionsNotificationsAreNumberedFromOneInTheOrderTheyAreQueued() {
+		outbox.add("Subscription/1", "https://ehr.example.org/notify", "topic", "Task/1/_history/1",
+				number -> "{\"event\": " + number + "}", now);
+		add("Subscription/2");
+		add("Subscription/1");
+
+		assertThat(outbox.log(Optional.of("Subscription/1"), Optional.empty(), 10))
+				.extracting(Notification::eventNumber).containsExactly(2L, 1L);
+		assertThat(outbox.log(Optional.of("Subscription/1"), Optional.empty(), 10).get(1).message()).isEqualTo("{\"event\": 1}");
+		assertThat(outbox.log(Optional.of("Subscription/2"), Optional.empty(), 10))
+				.extracting(Notification::eventNumber).containsExactly(1L);
+	}
+
+	@Test
 	void aNotificationIsClaimedByOneWorkerOnly() {
 		add("Subscription/1");
 		Notification due = outbox.due(now, 10).get(0);

@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 
 /**
  * An EHR's notification endpoint, started by a test on a free local port: it records every request
- * it is sent, and can be made to answer 503 as if it were down for maintenance.
+ * it is sent, and can be made to answer 503 as if it were down for maintenance, or be stopped.
  */
 public final class NotificationReceiver implements AutoCloseable {
 
@@ -29,6 +29,9 @@ public final class NotificationReceiver implements AutoCloseable {
 					.orElse(null);
 		}
 	}
+
+	/** What the endpoint answers with its 503 while down. */
+	public static final String DOWN_ANSWER = "Down for maintenance";
 
 	private final HttpServer server;
 	private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -47,7 +50,10 @@ public final class NotificationReceiver implements AutoCloseable {
 				byte[] body = exchange.getRequestBody().readAllBytes();
 				if (receiver.down) {
 					receiver.refused.add(Instant.now());
-					exchange.sendResponseHeaders(503, -1);
+					byte[] answer = DOWN_ANSWER.getBytes(StandardCharsets.UTF_8);
+					exchange.getResponseHeaders().add("Content-Type", "text/plain");
+					exchange.sendResponseHeaders(503, answer.length);
+					exchange.getResponseBody().write(answer);
 				} else {
 					receiver.received.add(new Received(Instant.now(), exchange.getRequestMethod(),
 							exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),

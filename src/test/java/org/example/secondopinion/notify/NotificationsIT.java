@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.example.secondopinion.FhirServerIT;
 import org.example.secondopinion.cases.SampleCase;
@@ -60,7 +61,7 @@ class NotificationsIT extends FhirServerIT {
 		SampleCase sample = new SampleCase("northgate-hospital.example.org");
 		String patient = createPatientOf(sample.file("08-incomplete-request.json"));
 		String filterByPatient = "?patient=" + patient;
-		subscribe(TestSubscriptions.topic("case-status-changed", "Task" + filterByPatient, receiver.url("/status"), "id-only"));
+		String statusSubscription = subscribe(TestSubscriptions.topic("case-status-changed", "Task" + filterByPatient, receiver.url("/status"), "id-only"));
 		subscribe(TestSubscriptions.topic("records-requested", "Task" + filterByPatient, receiver.url("/records"), "id-only"));
 		subscribe(TestSubscriptions.topic("question-asked", "Communication" + filterByPatient, receiver.url("/question"), "id-only"));
 		subscribe(TestSubscriptions.topic("opinion-issued", "DiagnosticReport" + filterByPatient, receiver.url("/opinion"), "id-only"));
@@ -69,12 +70,17 @@ class NotificationsIT extends FhirServerIT {
 
 		ServiceRequest request = request(sample);
 		String task = task(request).getIdElement().toUnqualifiedVersionless().getValue();
-		int statusChanges = statusChangesInHistoryOf(task);
-		List<NotificationReceiver.Received> status = awaitExactly("/status", statusChanges);
-		assertThat(status).allSatisfy(notification -> assertThat(focusOf(notification)).isEqualTo(task));
-		assertThat(focusOf(awaitExactly("/records", 1).get(0))).isEqualTo(task);
-		assertThat(focusOf(awaitExactly("/question", 1).get(0))).startsWith("Communication/");
-		assertThat(focusOf(awaitExactly("/opinion", 1).get(0))).startsWith("DiagnosticReport/");
+		List<String> statusChanges = statusChangeVersionsOf(task).stream().map(version -> task + "/_history/" + version).toList();
+		List<NotificationReceiver.Received> status = awaitExactly("/status", statusChanges.size());
+		assertThat(status).as("each status change, named with its version, in the order they happened")
+				.extracting(NotificationsIT::focusOf).containsExactlyElementsOf(statusChanges);
+		List<String> newestFirst = new java.util.ArrayList<>(statusChanges);
+		java.util.Collections.reverse(newestFirst);
+		assertThat(deliveryLog(statusSubscription).getParameter()).as("the log names the same focus, newest first")
+				.extracting(notification -> part(notification, "focus")).containsExactlyElementsOf(newestFirst);
+		assertThat(focusOf(awaitExactly("/records", 1).get(0))).as("the version that awaits records").isIn(statusChanges);
+		assertThat(focusOf(awaitExactly("/question", 1).get(0))).matches("Communication/[^/]+/_history/1");
+		assertThat(focusOf(awaitExactly("/opinion", 1).get(0))).matches("DiagnosticReport/[^/]+/_history/\\d+");
 
 		NotificationReceiver.Received any = status.get(0);
 		assertThat(any.method()).isEqualTo("POST");
@@ -84,6 +90,70 @@ class NotificationsIT extends FhirServerIT {
 		assertThat(notification.getEntry().subList(1, notification.getEntry().size()))
 				.as("id-only: the EHR reads the resources with its own credentials")
 				.allSatisfy(entry -> assertThat(entry.hasResource()).isFalse());
+	}
+
+	/**
+	 * A new subscription's first notifications are where HAPI's parallel matching and delivery threads
+	 * let them overtake each other: a few new subscriptions, each followed by six cases of its patient
+	 * submitted at once, show it.
+	 */
+	@Test
+	void aNewSubscriptionsNotificationsArriveInOrderNumberedFromOne() throws Exception {
+		for (int round = 1; round <= 5; round++) {
+			SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+			String patient = createReferrerAndPatientOf(sample.file("06-lipoma-request.json"));
+			String path = "/in-order-" + round;
+			subscribe(TestSubscriptions.topic("case-status-changed", "Task?patient=" + patient, receiver.url(path), "id-only"));
+
+			List<String> tasks = submitAtOnce(sample, 6);
+
+			int changes = tasks.stream().mapToInt(task -> statusChangeVersionsOf(task).size()).sum();
+			List<NotificationReceiver.Received> received = awaitExactly(path, changes);
+			List<Long> expected = java.util.stream.LongStream.rangeClosed(1, changes).boxed().toList();
+			assertThat(received).as("round " + round + ": event numbers as received")
+					.extracting(NotificationsIT::eventNumberOf).containsExactlyElementsOf(expected);
+			assertThat(received).as("round " + round + ": events since the subscription started")
+					.extracting(NotificationsIT::eventsSinceStartOf).containsExactlyElementsOf(expected);
+			for (String task : tasks) {
+				List<Long> versions = received.stream().map(NotificationsIT::focusOf).filter(focus -> focus.startsWith(task + "/"))
+						.map(focus -> new org.hl7.fhir.r4.model.IdType(focus).getVersionIdPartAsLong()).toList();
+				assertThat(versions).as("round " + round + ": versions of " + task + " as received").isSorted().doesNotHaveDuplicates();
+			}
+		}
+	}
+
+	/** Submits {@code count} cases of the sample's patient, all at once; answers their Tasks. */
+	private List<String> submitAtOnce(SampleCase sample, int count) throws Exception {
+		String bundle = sample.file("06-lipoma-request.json");
+		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(count);
+		try {
+			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+			List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+			for (int i = 1; i <= count; i++) {
+				// a case of its own (order, task, records, diagnosis); the same patient and referrer
+				String another = bundle.replace("-26-0419", "-26-0419-" + i).replace("DOC-L", "DOC-" + i + "-L")
+						.replace("COND-L", "COND-" + i + "-L");
+				answers.add(threads.submit(() -> {
+					start.await();
+					return post("", "application/fhir+json", another);
+				}));
+			}
+			start.countDown();
+			List<String> tasks = new java.util.ArrayList<>();
+			for (var answer : answers) {
+				HttpResponse<String> response = answer.get();
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+				Bundle stored = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
+				stored.getEntry().stream().map(entry -> entry.getResponse().getLocation())
+						.filter(location -> location.startsWith("Task/"))
+						.map(location -> new org.hl7.fhir.r4.model.IdType(location).toUnqualifiedVersionless().getValue())
+						.forEach(tasks::add);
+			}
+			assertThat(tasks).hasSize(count);
+			return tasks;
+		} finally {
+			threads.shutdownNow();
+		}
 	}
 
 	@Test
@@ -118,7 +188,8 @@ class NotificationsIT extends FhirServerIT {
 		assertThat(receiver.refusedCount()).isGreaterThanOrEqualTo(12);
 		ParametersParameterComponent pending = deliveryLog(subscription).getParameterFirstRep();
 		assertThat(part(pending, "status")).isEqualTo("pending");
-		assertThat(part(pending, "lastError")).contains("503");
+		assertThat(part(pending, "lastError"))
+				.isEqualTo("HTTP 503 from " + receiver.url("/ehr") + ": " + NotificationReceiver.DOWN_ANSWER);
 
 		receiver.comeBack();
 
@@ -126,7 +197,29 @@ class NotificationsIT extends FhirServerIT {
 		ParametersParameterComponent delivered = deliveryLog(subscription).getParameterFirstRep();
 		assertThat(part(delivered, "status")).isEqualTo("delivered");
 		assertThat(Integer.parseInt(part(delivered, "attempts"))).isGreaterThan(12);
-		assertThat(part(delivered, "focus")).isEqualTo("Patient/" + id);
+		assertThat(part(delivered, "focus")).isEqualTo("Patient/" + id + "/_history/1");
+	}
+
+	@Test
+	void theDeliveryLogSaysAConnectionWasRefusedAndWhere() {
+		NotificationReceiver gone = NotificationReceiver.start();
+		String endpoint = gone.url("/ehr");
+		gone.close();
+		String system = newPatientSystem();
+		String subscription = subscribe(TestSubscriptions.criteria("Patient?identifier=" + system + "|", endpoint));
+		try {
+			createPatient(system);
+			Instant deadline = Instant.now().plus(WAIT);
+			String lastError = null;
+			while (lastError == null && Instant.now().isBefore(deadline)) {
+				List<ParametersParameterComponent> log = deliveryLog(subscription).getParameter();
+				lastError = log.isEmpty() ? null : part(log.get(0), "lastError");
+				NotificationReceiver.pause(Duration.ofMillis(100));
+			}
+			assertThat(lastError).isEqualTo("Connection refused: " + endpoint);
+		} finally {
+			client().delete().resourceById(new org.hl7.fhir.r4.model.IdType(subscription)).execute();
+		}
 	}
 
 	@Test
@@ -195,9 +288,17 @@ class NotificationsIT extends FhirServerIT {
 	 * name the patient before the case arrives; the case's conditional create then finds it.
 	 */
 	private String createPatientOf(String bundleJson) {
+		return createOnly(bundleJson, Set.of("Patient", "Organization"));
+	}
+
+	/** As {@link #createPatientOf}, with the referring practitioner too: cases submitted at once then share them. */
+	private String createReferrerAndPatientOf(String bundleJson) {
+		return createOnly(bundleJson, Set.of("Patient", "Organization", "Practitioner", "PractitionerRole"));
+	}
+
+	private String createOnly(String bundleJson, Set<String> types) {
 		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, bundleJson);
-		bundle.getEntry().removeIf(entry -> !(entry.getResource() instanceof Patient
-				|| entry.getResource() instanceof org.hl7.fhir.r4.model.Organization));
+		bundle.getEntry().removeIf(entry -> !types.contains(entry.getResource().fhirType()));
 		Bundle stored = client().transaction().withBundle(bundle).execute();
 		return stored.getEntry().stream()
 				.map(entry -> entry.getResponse().getLocation())
@@ -247,17 +348,40 @@ class NotificationsIT extends FhirServerIT {
 				.getValue()).getReference();
 	}
 
+	private static long eventNumberOf(NotificationReceiver.Received notification) {
+		return Long.parseLong(notificationEventOf(notification).getPart().stream()
+				.filter(p -> p.getName().equals("event-number")).findFirst().orElseThrow().getValue().primitiveValue());
+	}
+
+	private static long eventsSinceStartOf(NotificationReceiver.Received notification) {
+		return Long.parseLong(statusOf(notification).getParameter("events-since-subscription-start").getValue().primitiveValue());
+	}
+
+	private static ParametersParameterComponent notificationEventOf(NotificationReceiver.Received notification) {
+		return statusOf(notification).getParameter("notification-event");
+	}
+
+	/** A topic notification's SubscriptionStatus (R4: Parameters), its first entry. */
+	private static Parameters statusOf(NotificationReceiver.Received notification) {
+		Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, notification.body());
+		return (Parameters) bundle.getEntryFirstRep().getResource();
+	}
+
 	/** Versions of the Task whose status or business status differ from the version before (the first counts). */
-	private int statusChangesInHistoryOf(String task) {
+	private List<Long> statusChangeVersionsOf(String task) {
 		Bundle history = client().history().onInstance(new org.hl7.fhir.r4.model.IdType(task)).returnBundle(Bundle.class).execute();
-		List<String> states = history.getEntry().stream()
+		List<Task> versions = history.getEntry().stream()
 				.map(entry -> (Task) entry.getResource())
-				.sorted((a, b) -> Integer.compare(a.getIdElement().getVersionIdPartAsLong().intValue(), b.getIdElement().getVersionIdPartAsLong().intValue()))
-				.map(t -> t.getStatus().toCode() + "|" + t.getBusinessStatus().getCodingFirstRep().getCode())
+				.sorted(java.util.Comparator.comparing(t -> t.getIdElement().getVersionIdPartAsLong()))
 				.toList();
-		int changes = 1;
-		for (int i = 1; i < states.size(); i++) {
-			changes += states.get(i).equals(states.get(i - 1)) ? 0 : 1;
+		List<Long> changes = new java.util.ArrayList<>();
+		String before = null;
+		for (Task version : versions) {
+			String state = version.getStatus().toCode() + "|" + version.getBusinessStatus().getCodingFirstRep().getCode();
+			if (!state.equals(before)) {
+				changes.add(version.getIdElement().getVersionIdPartAsLong());
+			}
+			before = state;
 		}
 		return changes;
 	}

@@ -105,6 +105,8 @@ class SubscriptionRulesIT extends FhirServerIT {
 	void movingAnAcceptedSubscriptionToAForbiddenEndpointIsRefused() {
 		Subscription subscription = TestSubscriptions.criteria("Patient?active=true", "http://localhost:9/fine");
 		IdType id = (IdType) client().create().resource(subscription).execute().getId().toUnqualifiedVersionless();
+		// accepted: HAPI has activated it (an update of its own), so the edits below do not race that update
+		TestSubscriptions.awaitRegistered(registry, id.getValue(), Duration.ofSeconds(30), "subscription active");
 		Subscription stored = client().read().resource(Subscription.class).withId(id).execute();
 		stored.getChannel().setEndpoint("https://attacker.example.net/collect");
 
