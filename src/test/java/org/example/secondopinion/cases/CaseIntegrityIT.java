@@ -239,9 +239,7 @@ class CaseIntegrityIT extends CaseSteps {
 		postBundle(sample.file("02-sarcoma-request.json"));
 		ServiceRequest request = request(sample);
 		String expert = expertReference("expert-lindqvist");
-		Communication question = message(request, expert, request.getRequester().getReference(), "Is the block available?");
-		question.addCategory().addCoding().setSystem(SO_CODES).setCode("question");
-		String questionId = client().create().resource(question).execute().getId().toUnqualifiedVersionless().getValue();
+		String questionId = client().create().resource(question(request, expert, "Is the block available?")).execute().getId().toUnqualifiedVersionless().getValue();
 
 		Communication unlinked = message(request, request.getRequester().getReference(), expert, "Yes, it is on its way.");
 		HttpResponse<String> response = post("/Communication", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(unlinked));

@@ -363,8 +363,7 @@ class CaseLifecycleIT extends CaseSteps {
 		ServiceRequest request = request(sample);
 		String expert = expertReference("expert-lindqvist");
 
-		Communication question = message(request, expert, request.getRequester().getReference(), "Are the original slides and block available?");
-		question.addCategory().addCoding().setSystem("https://second-opinion.example.org/fhir/CodeSystem/so-codes").setCode("question");
+		Communication question = question(request, expert, "Are the original slides and block available?");
 		String questionId = client().create().resource(question).execute().getId().toUnqualifiedVersionless().getValue();
 		Task onHold = task(request);
 		assertThat(businessStatus(onHold)).isEqualTo("awaiting-information");

@@ -27,6 +27,13 @@ abstract class CaseSteps extends FhirServerIT {
 		assertThat(postDirectory(sampleFile("01-expert-directory.json")).statusCode()).isEqualTo(200);
 	}
 
+	/** The expert's question to the referrer (category so-codes#question). */
+	protected static Communication question(ServiceRequest request, String expert, String text) {
+		Communication question = message(request, expert, request.getRequester().getReference(), text);
+		question.addCategory().addCoding().setSystem(SO_CODES).setCode("question");
+		return question;
+	}
+
 	protected static Communication message(ServiceRequest request, String sender, String recipient, String text) {
 		Communication message = new Communication();
 		message.setStatus(Communication.CommunicationStatus.COMPLETED);
