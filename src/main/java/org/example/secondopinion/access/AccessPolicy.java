@@ -2,6 +2,7 @@ package org.example.secondopinion.access;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The one access policy: for each role, may this caller read, search, create, change or delete this
@@ -236,13 +237,13 @@ public final class AccessPolicy {
 		if (before == null || after == null || !before.caseTask()) {
 			return Decision.allow(WRITE_WITHIN_REACH);
 		}
-		Set<String> changed = new java.util.TreeSet<>(after.serverOwnedChangedFrom(before));
+		Set<String> changed = after.serverOwnedChangedFrom(before);
 		changed.removeAll(changeable);
 		if (changed.isEmpty()) {
 			return Decision.allow(WRITE_WITHIN_REACH);
 		}
 		return Decision.forbid(CASE_TASK_FIELDS_BY_SERVER, changed.stream().map(field -> "Task." + field)
-				.collect(java.util.stream.Collectors.joining(", ")) + ": the server keeps these fields of a case's Task. "
+				.collect(Collectors.joining(", ")) + ": the server keeps these fields of a case's Task. "
 				+ "Send them as you read them or leave them out; the priority and due date follow ServiceRequest.priority, "
 				+ "the state moves with the case's records, questions and opinions, and the centre assigns with $assign");
 	}

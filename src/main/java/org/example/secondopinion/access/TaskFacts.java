@@ -30,7 +30,7 @@ public record TaskFacts(boolean caseTask, String owner, String status, List<Stri
 		this(caseTask, owner, status, links, Map.of("owner", owner == null ? "" : owner, "status", status == null ? "" : status));
 	}
 
-	/** The server-owned fields whose values differ from {@code before}'s, sorted by name. */
+	/** The server-owned fields whose values differ from {@code before}'s, sorted by name (a new set each time). */
 	public Set<String> serverOwnedChangedFrom(TaskFacts before) {
 		return serverOwned.keySet().stream()
 				.filter(field -> !serverOwned.get(field).equals(before.serverOwned.getOrDefault(field, "")))

@@ -88,11 +88,11 @@ public class LargeBinaryStore {
 	 */
 	private void discard(IdType id, String blobId) {
 		storage.expungeBinaryContent(id, blobId);
-		for (int level = FOLDER_LEVELS; level > 0; level--) {
-			Path path = folder;
-			for (int i = 0; i < level; i++) {
-				path = path.resolve(blobId.substring(i, i + 1));
-			}
+		Path deepest = folder;
+		for (int i = 0; i < FOLDER_LEVELS; i++) {
+			deepest = deepest.resolve(blobId.substring(i, i + 1));
+		}
+		for (Path path = deepest; !path.equals(folder); path = path.getParent()) {
 			try {
 				Files.deleteIfExists(path);
 			} catch (IOException notEmptyOrBusy) {

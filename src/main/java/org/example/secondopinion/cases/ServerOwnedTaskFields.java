@@ -44,11 +44,6 @@ public final class ServerOwnedTaskFields {
 
 	private ServerOwnedTaskFields() {}
 
-	/** The names of the server-owned fields, as FHIR names the Task's elements. */
-	public static List<String> names() {
-		return FIELDS.stream().map(Field::name).toList();
-	}
-
 	/**
 	 * Puts the stored value back into each server-owned field the update leaves out or sends as it was in
 	 * an earlier version; a field sent with a value the Task never held stays as sent.

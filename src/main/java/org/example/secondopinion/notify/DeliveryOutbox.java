@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 import javax.sql.DataSource;
 import org.example.secondopinion.notify.Notification.Status;
@@ -35,6 +37,8 @@ public class DeliveryOutbox {
 
 	private final JdbcTemplate jdbc;
 	private final TransactionTemplate transaction;
+	/** Subscriptions whose counter this node knows exists (counters are never deleted). */
+	private final Set<String> counting = ConcurrentHashMap.newKeySet();
 
 	public DeliveryOutbox(DataSource dataSource) {
 		this.jdbc = new JdbcTemplate(dataSource);
@@ -103,14 +107,21 @@ public class DeliveryOutbox {
 		});
 	}
 
-	/** The subscription's counter, created on its first notification (outside the transaction: a clash aborts one on PostgreSQL). */
+	/**
+	 * The subscription's counter, created on its first notification (outside the transaction: a clash aborts one
+	 * on PostgreSQL); asked of the database once per subscription and node, not for every notification.
+	 */
 	private void startCounting(String subscription) {
+		if (counting.contains(subscription)) {
+			return;
+		}
 		try {
 			jdbc.update("INSERT INTO so_subscription_events (subscription_id, last_event_number) SELECT ?, 0"
 					+ " WHERE NOT EXISTS (SELECT 1 FROM so_subscription_events WHERE subscription_id = ?)", subscription, subscription);
 		} catch (DuplicateKeyException anotherNodeStartedIt) {
 			// the counter is there, which is all this needs
 		}
+		counting.add(subscription);
 	}
 
 	private long nextEventNumber(String subscription) {

@@ -66,7 +66,8 @@ class ServerOwnedTaskFieldsTest {
 		assertThat(changed.getStatus()).isEqualTo(Task.TaskStatus.COMPLETED);
 		assertThat(changed.getOwner().getReference()).isEqualTo("PractitionerRole/8");
 		var json = FhirContext.forR4Cached().newJsonParser();
-		assertThat(ServerOwnedTaskFields.encoded(changed, json)).containsKeys(ServerOwnedTaskFields.names().toArray(String[]::new));
+		assertThat(ServerOwnedTaskFields.encoded(changed, json)).containsOnlyKeys("status", "businessStatus", "statusReason",
+				"owner", "restriction", "priority", "focus", "for", "basedOn", "input", "output");
 		assertThat(ServerOwnedTaskFields.encoded(changed, json).get("owner"))
 				.isNotEqualTo(ServerOwnedTaskFields.encoded(stored, json).get("owner"));
 		assertThat(ServerOwnedTaskFields.encoded(changed, json).get("restriction"))
