@@ -54,6 +54,8 @@ public final class AccessPolicy {
 	public static final String NOTIFY_WITHIN_REACH = "notify-within-reach";
 	public static final String DELIVERY_LOG_OF_OWN_SUBSCRIPTION = "delivery-log-of-own-subscription";
 	public static final String WRITE_WITHIN_REACH = "write-within-reach";
+	public static final String ONLY_WHAT_THE_REVIEW_NEEDS = "only-what-the-review-needs";
+	public static final String OPINIONS_BY_EXPERT = "opinions-by-expert";
 
 	/** May the actor see this resource (in a read, a search result, an include, a history, an operation's answer)? */
 	public Decision read(Actor actor, Membership resource) {
@@ -79,7 +81,10 @@ public final class AccessPolicy {
 		};
 	}
 
-	/** Labelled with the assigned cases' organisations only, and hanging from one of the cases. */
+	/**
+	 * Labelled with the assigned cases' organisations only, and hanging from one of the cases: naming its
+	 * request or patient, or pointed to by its records (a file, a medication, what the request lists).
+	 */
 	private static boolean withinAssignment(Assignment assignment, Membership resource) {
 		if (resource.organisations().isEmpty() || !assignment.organisations().containsAll(resource.organisations())) {
 			return false;
@@ -87,7 +92,7 @@ public final class AccessPolicy {
 		if (resource.anchors().stream().anyMatch(assignment.anchors()::contains)) {
 			return true;
 		}
-		return "Binary".equals(resource.type()) && assignment.files().get().contains(resource.id());
+		return !resource.id().isEmpty() && assignment.pointedTo().get().contains(resource.id());
 	}
 
 	/**
@@ -97,6 +102,10 @@ public final class AccessPolicy {
 	 * @param clientChosenId a create with an id the client chose (an update of an id that does not exist)
 	 */
 	public Decision change(Actor actor, Interaction interaction, String type, Membership before, boolean clientChosenId) {
+		Decision kept = kept(type);
+		if (!kept.allowed()) {
+			return kept;
+		}
 		if (actor.role() == Role.SERVER) {
 			return Decision.allow(REACH_CENTRE);
 		}
@@ -131,6 +140,46 @@ public final class AccessPolicy {
 			return Decision.forbid(COORDINATOR_WRITES_NO_OPINION, "Coordinators do not write opinions; the assigned expert does");
 		}
 		return Decision.allow(WRITE_WITHIN_REACH);
+	}
+
+	/**
+	 * Does the server keep resources of this type at all? Billing and administrative data
+	 * ({@link ResourceKinds#isNotKept}) is not what a review needs, so it is refused whoever sends it, and
+	 * before anything else is said about it (a missing scope included).
+	 */
+	public Decision kept(String type) {
+		if (ResourceKinds.isNotKept(type)) {
+			return Decision.invalid(ONLY_WHAT_THE_REVIEW_NEEDS, type + " is billing or administrative data, which a second "
+					+ "opinion does not need: the server keeps only what the review needs (the patient, the request and the "
+					+ "clinical record). Leave " + type + " out of what you send");
+		}
+		return Decision.allow(WRITE_WITHIN_REACH);
+	}
+
+	/**
+	 * May the actor write (or delete) this DiagnosticReport? The type is both the hospital's own report, a
+	 * record of the case, and the expert's opinion, a report based on the second-opinion request. Only the
+	 * expert writes opinions (the case's rules then require the assigned one), and an expert does not
+	 * change the hospital's reports, whichever scopes either holds.
+	 *
+	 * @param wasOpinion whether the stored report is an opinion; null for a create
+	 * @param isOpinion  whether the report as written is an opinion; null for a delete
+	 */
+	public Decision report(Actor actor, Boolean wasOpinion, Boolean isOpinion) {
+		boolean touchesOpinion = Boolean.TRUE.equals(wasOpinion) || Boolean.TRUE.equals(isOpinion);
+		boolean touchesRecord = Boolean.FALSE.equals(wasOpinion) || Boolean.FALSE.equals(isOpinion);
+		return switch (actor.role()) {
+			case EHR -> touchesOpinion
+					? Decision.forbid(OPINIONS_BY_EXPERT, "Only the assigned expert writes opinions, and a DiagnosticReport "
+							+ "based on a second-opinion request (basedOn) is one. Send the hospital's own report as a record: "
+							+ "without that basedOn, listed in the request's supportingInfo")
+					: Decision.allow(WRITE_WITHIN_REACH);
+			case EXPERT -> touchesRecord
+					? Decision.forbid(EXPERT_ADDS_TO_CASE, "An expert writes opinions, DiagnosticReports based on the case's "
+							+ "request (basedOn); the hospital's own reports are the referrer's and stay as sent")
+					: Decision.allow(WRITE_WITHIN_REACH);
+			default -> Decision.allow(actor.role() == Role.SERVER || actor.role() == Role.COORDINATOR ? REACH_CENTRE : WRITE_WITHIN_REACH);
+		};
 	}
 
 	private static boolean isDirectory(Membership before, String type) {

@@ -8,10 +8,13 @@ import java.util.function.Supplier;
  *
  * @param anchors       the Tasks the expert owns, the requests they fulfil and those requests' patients
  * @param organisations the organisations that referred those cases
- * @param files         the stored files ({@code Binary/...}) the patients' records point to; asked only
- *                      when a Binary is decided on, as finding them costs a search
+ * @param pointedTo     what the cases point to beside their patients and requests: whatever the requests list
+ *                      in supportingInfo (a structured record, a patient summary Bundle), the stored files
+ *                      ({@code Binary/...}) of the patients' records, the medications their prescriptions
+ *                      name; asked only for a resource that hangs from none of the anchors, as finding them
+ *                      costs searches
  */
-public record Assignment(Set<String> anchors, Set<String> organisations, Supplier<Set<String>> files) {
+public record Assignment(Set<String> anchors, Set<String> organisations, Supplier<Set<String>> pointedTo) {
 
 	public static final Assignment NONE = new Assignment(Set.of(), Set.of(), Set::of);
 

@@ -1,10 +1,12 @@
 package org.example.secondopinion.access;
 
+import java.util.List;
 import java.util.Set;
 
 /**
  * Which resource types are shared by everyone (the directory, conformance resources), which are the
- * server's audit trail, and so which are case data: every other type, labelled with its organisation.
+ * server's audit trail, which the server does not keep at all, and so which are case data: every other
+ * type, labelled with its organisation.
  */
 public final class ResourceKinds {
 
@@ -16,9 +18,36 @@ public final class ResourceKinds {
 			// our R4 subscription topics are Basic resources; clients are given no scope to create Basic
 			"Basic", "SubscriptionTopic");
 
-	/** What the referrer sends as the case: the request, the patient, the diagnosis, the records and their files. */
-	private static final Set<String> REFERRERS_CASE = Set.of(
-			"ServiceRequest", "Patient", "Condition", "DocumentReference", "Binary");
+	/**
+	 * The clinical record as US Core and the International Patient Summary define it: what an EHR sends
+	 * about the patient, in name order. Location is one of them but shared (the directory): a place, not
+	 * anything about a patient.
+	 */
+	public static final List<String> CLINICAL_RECORD = List.of(
+			"AllergyIntolerance", "CarePlan", "CareTeam", "Condition", "Device", "DiagnosticReport", "DocumentReference",
+			"Encounter", "FamilyMemberHistory", "Goal", "ImagingStudy", "Immunization", "Location", "Medication",
+			"MedicationAdministration", "MedicationRequest", "MedicationStatement", "Observation", "Procedure",
+			"Provenance", "QuestionnaireResponse", "Specimen");
+
+	/**
+	 * Billing and administrative data, which a review does not need: the server keeps only what the
+	 * review needs, so these are refused whoever sends them.
+	 */
+	private static final Set<String> NOT_KEPT = Set.of(
+			"Account", "ChargeItem", "ChargeItemDefinition", "Claim", "ClaimResponse", "Contract", "Coverage",
+			"CoverageEligibilityRequest", "CoverageEligibilityResponse", "EnrollmentRequest", "EnrollmentResponse",
+			"ExplanationOfBenefit", "InsurancePlan", "Invoice", "PaymentNotice", "PaymentReconciliation");
+
+	/**
+	 * What the referrer sends as the case: the request, the patient, the records and their files. The
+	 * hospital's own DiagnosticReports are among them too, but that type is also the opinion's, so the
+	 * policy tells the two apart by what the report is based on ({@link AccessPolicy#report}).
+	 */
+	private static final Set<String> REFERRERS_CASE = Set.copyOf(
+			java.util.stream.Stream.concat(
+					Set.of("ServiceRequest", "Patient", "Binary", "Bundle").stream(),
+					CLINICAL_RECORD.stream().filter(type -> !"DiagnosticReport".equals(type)))
+					.toList());
 
 	private ResourceKinds() {}
 
@@ -32,6 +61,15 @@ public final class ResourceKinds {
 
 	public static boolean isAuditTrail(String type) {
 		return "AuditEvent".equals(type);
+	}
+
+	/** Billing and administrative types, which the server does not keep. */
+	public static boolean isNotKept(String type) {
+		return type != null && NOT_KEPT.contains(type);
+	}
+
+	public static Set<String> notKept() {
+		return NOT_KEPT;
 	}
 
 	public static Membership.Kind of(String type) {

@@ -85,18 +85,38 @@ public class CaseStore {
 		return referringTo(Task.class, Task.SP_FOCUS, requestId);
 	}
 
-	/** The records of a case: those the request lists in supportingInfo and those that point to it. */
-	public List<DocumentReference> records(ServiceRequest request) {
-		Map<String, DocumentReference> records = new LinkedHashMap<>();
+	/**
+	 * The records of a case: whatever the request lists in supportingInfo (documents, structured records such
+	 * as a DiagnosticReport or an ImagingStudy, a patient summary Bundle) and the DocumentReferences that
+	 * point to it.
+	 */
+	public List<IBaseResource> records(ServiceRequest request) {
+		Map<String, IBaseResource> records = new LinkedHashMap<>();
 		for (Reference reference : request.getSupportingInfo()) {
 			// a record listed but since deleted is no longer one of the case's
-			read(reference).filter(DocumentReference.class::isInstance).map(DocumentReference.class::cast)
-					.ifPresent(record -> records.put(record.getIdElement().toUnqualifiedVersionless().getValue(), record));
+			read(reference).ifPresent(record -> records.put(record.getIdElement().toUnqualifiedVersionless().getValue(), record));
 		}
 		for (DocumentReference record : referringTo(DocumentReference.class, DocumentReference.SP_RELATED, request.getIdElement())) {
 			records.putIfAbsent(record.getIdElement().toUnqualifiedVersionless().getValue(), record);
 		}
 		return new ArrayList<>(records.values());
+	}
+
+	/**
+	 * The patient's clinical record of the given types, the patient's history beside the case's records
+	 * (each type searched by its {@code patient} parameter).
+	 */
+	public List<IBaseResource> clinicalRecordOf(IIdType patient, List<String> types) {
+		List<IBaseResource> found = new ArrayList<>();
+		for (String type : types) {
+			var dao = daoRegistry.getResourceDao(type);
+			if (dao.getContext().getResourceDefinition(type).getSearchParam("patient") == null) {
+				continue;
+			}
+			found.addAll(dao.search(SearchParameterMap.newSynchronous("patient",
+					new ReferenceParam(patient.toUnqualifiedVersionless().getValue())), internal()).getAllResources());
+		}
+		return found;
 	}
 
 	public List<DiagnosticReport> opinions(IIdType requestId) {

@@ -24,7 +24,11 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.example.secondopinion.validation.CaseResourceRecognizer;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -297,7 +301,7 @@ public class CaseWorkflow {
 
 	/** What the request's kind requires and its current records do not give; superseded or erroneous ones do not count. */
 	private List<RequiredRecord> missingRecords(ServiceRequest request, DocumentReference changed, boolean deleted) {
-		List<DocumentReference> records = new ArrayList<>(store.records(request));
+		List<IBaseResource> records = new ArrayList<>(store.records(request));
 		if (changed != null) {
 			String changedId = changed.getIdElement().toUnqualifiedVersionless().getValue();
 			records.removeIf(record -> record.getIdElement().toUnqualifiedVersionless().getValue().equals(changedId));
@@ -306,13 +310,44 @@ public class CaseWorkflow {
 			}
 		}
 		List<PresentRecord> present = records.stream()
-				.filter(record -> record.getStatus() == null || record.getStatus() == Enumerations.DocumentReferenceStatus.CURRENT)
 				.flatMap(record -> presentRecords(record).stream())
 				.toList();
 		return completeness.missing(kindOf(request), present);
 	}
 
-	private static List<PresentRecord> presentRecords(DocumentReference record) {
+	/**
+	 * What a record gives the completeness rule: a current document its LOINC types and content types; a
+	 * hospital's pathology or radiology report, or an imaging study, its structured kind. Withdrawn ones
+	 * (entered in error, superseded, cancelled) and opinions give nothing.
+	 */
+	private List<PresentRecord> presentRecords(IBaseResource record) {
+		if (record instanceof DocumentReference document) {
+			return document.getStatus() == null || document.getStatus() == Enumerations.DocumentReferenceStatus.CURRENT
+					? documentRecords(document) : List.of();
+		}
+		if (record instanceof DiagnosticReport report) {
+			boolean withdrawn = report.getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR
+					|| report.getStatus() == DiagnosticReport.DiagnosticReportStatus.CANCELLED;
+			if (withdrawn || CaseResourceRecognizer.isOpinion(report, store::read)) {
+				return List.of();
+			}
+			return CompletenessRule.reportKind(codings(List.of(report.getCode())), codings(report.getCategory()))
+					.map(kind -> List.of(PresentRecord.structured(kind))).orElse(List.of());
+		}
+		if (record instanceof ImagingStudy study) {
+			boolean withdrawn = study.getStatus() == ImagingStudy.ImagingStudyStatus.ENTEREDINERROR
+					|| study.getStatus() == ImagingStudy.ImagingStudyStatus.CANCELLED;
+			return withdrawn ? List.of() : List.of(PresentRecord.structured(CompletenessRule.Structured.IMAGING_STUDY));
+		}
+		return List.of();
+	}
+
+	private static List<String> codings(List<CodeableConcept> concepts) {
+		return concepts.stream().flatMap(concept -> concept.getCoding().stream())
+				.map(coding -> coding.getSystem() + "|" + coding.getCode()).toList();
+	}
+
+	private static List<PresentRecord> documentRecords(DocumentReference record) {
 		Set<String> contentTypes = record.getContent().stream()
 				.map(DocumentReference.DocumentReferenceContentComponent::getAttachment)
 				.map(Attachment::getContentType)

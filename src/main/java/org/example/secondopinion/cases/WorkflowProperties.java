@@ -37,9 +37,11 @@ public record WorkflowProperties(
 
 	/**
 	 * One required record: its name as the referrer reads it, the LOINC document types that satisfy it,
-	 * and, where the type alone cannot tell, the attachment content types (empty: any).
+	 * where the type alone cannot tell, the attachment content types (empty: any), and the structured records
+	 * that satisfy it too ({@code pathology-report}, {@code imaging-report}, {@code imaging-study}; empty: none).
 	 */
-	public record RecordSetting(String name, Set<String> loincCodes, @DefaultValue Set<String> contentTypes) {}
+	public record RecordSetting(String name, Set<String> loincCodes, @DefaultValue Set<String> contentTypes,
+			@DefaultValue Set<String> structured) {}
 
 	/** @throws IllegalArgumentException for a blank specialty code */
 	public WantedSpecialties wantedSpecialties() {
@@ -54,7 +56,8 @@ public record WorkflowProperties(
 		}
 		Map<String, List<RequiredRecord>> byKind = new LinkedHashMap<>();
 		requiredRecords.forEach((kind, records) -> byKind.put(kind, records.stream()
-				.map(r -> new RequiredRecord(r.name(), r.loincCodes(), r.contentTypes()))
+				.map(r -> new RequiredRecord(r.name(), r.loincCodes(), r.contentTypes(),
+						r.structured().stream().map(CompletenessRule.Structured::ofCode).collect(java.util.stream.Collectors.toSet())))
 				.toList()));
 		List<RequiredRecord> byDefault = byKind.getOrDefault(DEFAULT_KIND, List.of());
 		byKind.remove(DEFAULT_KIND);

@@ -15,7 +15,11 @@ import java.util.stream.Stream;
 import org.example.secondopinion.access.Assignment;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
@@ -34,7 +38,9 @@ public final class AssignedCases {
 	private final Set<String> patients = new HashSet<>();
 	private final Set<String> organisations = new HashSet<>();
 	private final DaoRegistry daos;
-	private Set<String> binaries;
+	/** What the requests list in supportingInfo: a case's records whatever they name. */
+	private final Set<String> listed = new HashSet<>();
+	private Set<String> pointedTo;
 
 	private AssignedCases(DaoRegistry daos) {
 		this.daos = daos;
@@ -68,6 +74,10 @@ public final class AssignedCases {
 					cases.patients.add(relative(subject));
 				}
 				cases.organisations.addAll(OrganisationLabels.of(found));
+				((ServiceRequest) found).getSupportingInfo().stream()
+						.map(Reference::getReferenceElement)
+						.filter(id -> id.hasResourceType() && id.hasIdPart() && !id.isAbsolute())
+						.forEach(id -> cases.listed.add(relative(id)));
 			}
 		}
 		return cases;
@@ -96,29 +106,50 @@ public final class AssignedCases {
 		return at < 0 ? Optional.empty() : Optional.of(url.substring(at).replaceAll("/_history/.*$", ""));
 	}
 
-	/** The cases as the access policy sees them; the files are looked up when the policy first asks. */
+	/** The cases as the access policy sees them; what their records point to is looked up when the policy first asks. */
 	Assignment asAssignment() {
 		Set<String> anchors = new HashSet<>(tasks);
 		anchors.addAll(requests);
 		anchors.addAll(patients);
-		return new Assignment(anchors, organisations, this::binaries);
+		return new Assignment(anchors, organisations, this::pointedTo);
 	}
 
-	/** The files the patients' records point to ({@code Binary/...} attachment urls); looked up when first needed. */
-	private Set<String> binaries() {
-		if (binaries == null) {
-			binaries = new HashSet<>();
+	/**
+	 * What the cases point to beside their patients and requests: what the requests list, the files of the
+	 * patients' documents and reports ({@code Binary/...} attachment urls), the medications their
+	 * prescriptions and medication records name. Looked up when first needed.
+	 */
+	private Set<String> pointedTo() {
+		if (pointedTo == null) {
+			pointedTo = new HashSet<>(listed);
 			if (!patients.isEmpty()) {
-				ReferenceOrListParam subjects = new ReferenceOrListParam();
-				patients.forEach(patient -> subjects.add(new ReferenceParam(patient)));
-				for (IBaseResource found : search(daos, DocumentReference.class, patientsSearch(subjects))) {
+				for (IBaseResource found : search(daos, DocumentReference.class, patientsSearch())) {
 					for (var content : ((DocumentReference) found).getContent()) {
-						binaryIn(content.getAttachment().getUrl()).ifPresent(binaries::add);
+						binaryIn(content.getAttachment().getUrl()).ifPresent(pointedTo::add);
 					}
+				}
+				for (IBaseResource found : search(daos, DiagnosticReport.class, patientsSearch())) {
+					for (var form : ((DiagnosticReport) found).getPresentedForm()) {
+						binaryIn(form.getUrl()).ifPresent(pointedTo::add);
+					}
+				}
+				medications(MedicationRequest.class, resource -> ((MedicationRequest) resource).getMedication());
+				medications(MedicationStatement.class, resource -> ((MedicationStatement) resource).getMedication());
+				medications(MedicationAdministration.class, resource -> ((MedicationAdministration) resource).getMedication());
+			}
+		}
+		return pointedTo;
+	}
+
+	private void medications(Class<? extends IBaseResource> type, java.util.function.Function<IBaseResource, Object> medication) {
+		for (IBaseResource found : search(daos, type, patientsSearch())) {
+			if (medication.apply(found) instanceof Reference reference) {
+				IIdType id = reference.getReferenceElement();
+				if ("Medication".equals(id.getResourceType()) && id.hasIdPart() && !id.isAbsolute()) {
+					pointedTo.add(relative(id));
 				}
 			}
 		}
-		return binaries;
 	}
 
 	private static SearchParameterMap idsSearch(TokenOrListParam ids) {
@@ -127,7 +158,9 @@ public final class AssignedCases {
 		return search;
 	}
 
-	private static SearchParameterMap patientsSearch(ReferenceOrListParam subjects) {
+	private SearchParameterMap patientsSearch() {
+		ReferenceOrListParam subjects = new ReferenceOrListParam();
+		patients.forEach(patient -> subjects.add(new ReferenceParam(patient)));
 		SearchParameterMap search = SearchParameterMap.newSynchronous();
 		search.add("patient", subjects);
 		return search;

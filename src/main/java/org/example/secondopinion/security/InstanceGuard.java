@@ -33,6 +33,9 @@ public class InstanceGuard {
 			RestOperationTypeEnum.META, RestOperationTypeEnum.META_ADD, RestOperationTypeEnum.META_DELETE,
 			RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, RestOperationTypeEnum.GET_PAGE);
 
+	private static final Set<RestOperationTypeEnum> WRITES = Set.of(
+			RestOperationTypeEnum.CREATE, RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH);
+
 	private final CaseAccess access;
 
 	public InstanceGuard(CaseAccess access) {
@@ -46,14 +49,33 @@ public class InstanceGuard {
 			return;
 		}
 		if (operation == RestOperationTypeEnum.TRANSACTION && request.getResource() instanceof Bundle bundle) {
+			if (bundle.getType() == Bundle.BundleType.TRANSACTION) {
+				entriesKept(bundle); // a batch's entries are answered one by one, on storage (WriteGuard)
+			}
 			entriesWithinReach(request, bundle);
 			return;
+		}
+		if (WRITES.contains(operation) && request.getResourceName() != null) {
+			access.enforce(access.policy().kept(request.getResourceName()), null);
 		}
 		if (!ON_ONE_RESOURCE.contains(operation) || request.getId() == null || !request.getId().hasIdPart()
 				|| request.getResourceName() == null) {
 			return;
 		}
 		check(request, operation, new IdType(request.getResourceName(), request.getId().getIdPart()));
+	}
+
+	/**
+	 * A transaction holding a type the server does not keep is refused whole, before the scopes are looked at: the answer says
+	 * why rather than which scope would be needed (no scope is).
+	 */
+	private void entriesKept(Bundle bundle) {
+		for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+			String url = entry.getRequest().getUrl();
+			String type = entry.hasResource() ? entry.getResource().fhirType()
+					: url == null ? null : new IdType(url.contains("?") ? url.substring(0, url.indexOf('?')) : url).getResourceType();
+			access.enforce(access.policy().kept(type), null);
+		}
 	}
 
 	/**

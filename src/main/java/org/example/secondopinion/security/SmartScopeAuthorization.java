@@ -19,6 +19,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.example.secondopinion.security.SmartScope.Permission;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -88,26 +89,72 @@ public class SmartScopeAuthorization extends AuthorizationInterceptor {
 	}
 
 	/**
-	 * SMART v2 tells reading by id ({@code r}) from searching ({@code s}); HAPI's read rules cover both,
-	 * so the difference is checked here, before HAPI's rules.
+	 * Each interaction needs the scope for its type and letter; one the token does not carry is refused here,
+	 * before HAPI's rules, with the scope that would allow it, so an integration engineer knows what to
+	 * register: {@code system/Observation.c}. For a transaction or batch, every entry is checked the same
+	 * way. SMART v2 also tells reading by id ({@code r}) from searching ({@code s}), which HAPI's read rules
+	 * do not. HAPI's rules still decide everything else (and stay the last word).
 	 */
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-	public void readAndSearchAreSeparatePermissions(RequestDetails request, RestOperationTypeEnum operation) {
-		Permission needed = switch (operation) {
-			case SEARCH_TYPE -> Permission.SEARCH;
-			case READ, VREAD -> Permission.READ;
-			default -> null;
-		};
-		if (needed == null || request.getResourceName() == null) {
-			return;
-		}
+	public void eachInteractionNeedsItsScope(RequestDetails request, RestOperationTypeEnum operation) {
 		Caller.current().ifPresent(caller -> {
-			if (!caller.may(request.getResourceName(), needed)) {
-				throw new ForbiddenOperationException("Access denied: no scope allows "
-						+ needed.name().toLowerCase() + " on " + request.getResourceName());
+			if (operation == RestOperationTypeEnum.TRANSACTION && request.getResource() instanceof Bundle bundle) {
+				for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+					entryNeeds(entry).ifPresent(needed -> requireScope(caller, needed.getKey(), needed.getValue()));
+				}
+				return;
+			}
+			Permission needed = switch (operation) {
+				case SEARCH_TYPE -> Permission.SEARCH;
+				case READ, VREAD, HISTORY_INSTANCE -> Permission.READ;
+				case CREATE -> Permission.CREATE;
+				case UPDATE, PATCH -> Permission.UPDATE;
+				case DELETE -> Permission.DELETE;
+				default -> null;
+			};
+			if (needed != null && request.getResourceName() != null) {
+				requireScope(caller, request.getResourceName(), needed);
 			}
 		});
 	}
+
+	/** The type and permission a transaction or batch entry needs, if it names a type. */
+	private static Optional<Map.Entry<String, Permission>> entryNeeds(Bundle.BundleEntryComponent entry) {
+		Bundle.HTTPVerb method = entry.getRequest().getMethod();
+		String url = entry.getRequest().getUrl();
+		if (method == null || url == null || url.isBlank() || url.startsWith("$") || url.startsWith("_")) {
+			return Optional.empty();
+		}
+		String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+		IdType id = new IdType(path);
+		String type = entry.hasResource() ? entry.getResource().fhirType() : id.getResourceType();
+		if (type == null || path.contains("$")) {
+			return Optional.empty();
+		}
+		Permission permission = switch (method) {
+			case POST -> Permission.CREATE;
+			case PUT, PATCH -> Permission.UPDATE;
+			case DELETE -> Permission.DELETE;
+			case GET, HEAD -> id.hasIdPart() ? Permission.READ : Permission.SEARCH;
+			default -> null;
+		};
+		return permission == null ? Optional.empty() : Optional.of(Map.entry(type, permission));
+	}
+
+	private static void requireScope(Caller caller, String type, Permission permission) {
+		if (!caller.may(type, permission)) {
+			String scope = caller.scopes().stream().findFirst().map(SmartScope::context).orElse(SmartScope.Context.SYSTEM)
+					.name().toLowerCase() + "/" + type + "." + LETTERS.get(permission);
+			throw new ForbiddenOperationException("Access denied: " + VERBS.get(permission) + " " + type + " needs the scope "
+					+ scope + " (or one that includes it), which this token does not carry. Ask for it when requesting the "
+					+ "token; the client must be registered for it");
+		}
+	}
+
+	private static final Map<Permission, String> LETTERS = Map.of(Permission.CREATE, "c", Permission.READ, "r",
+			Permission.UPDATE, "u", Permission.DELETE, "d", Permission.SEARCH, "s");
+	private static final Map<Permission, String> VERBS = Map.of(Permission.CREATE, "creating", Permission.READ, "reading",
+			Permission.UPDATE, "updating", Permission.DELETE, "deleting", Permission.SEARCH, "searching");
 
 	/**
 	 * {@code patient/} scopes reach only the resources in the compartment of the token's patient

@@ -27,7 +27,9 @@ import org.example.secondopinion.cases.CaseWorkflowInterceptor;
 import org.example.secondopinion.cases.ServerOwnedTaskFields;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.example.secondopinion.validation.CaseResourceRecognizer;
 import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
@@ -115,6 +117,9 @@ public class WriteGuard {
 		if (resource instanceof Task task) {
 			access.enforce(access.policy().taskChange(actor, facts(task), null), null);
 		}
+		if (resource instanceof DiagnosticReport report) {
+			access.enforce(access.policy().report(actor, isOpinion(report), null), null);
+		}
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = InterceptorOrder.WRITE_GUARD_CONTENTS)
@@ -175,8 +180,21 @@ public class WriteGuard {
 		if (actor.role().isConfined()) {
 			refuseUnreachable(actor, targets);
 		}
+		if (resource instanceof DiagnosticReport report) {
+			Boolean wasOpinion = previous instanceof DiagnosticReport before ? isOpinion(before) : null;
+			access.enforce(access.policy().report(actor, wasOpinion, isOpinion(report)), resource.getIdElement());
+		}
 		access.enforce(access.policy().contents(actor, access.membership(resource), new LinkedHashSet<>(targets.values())),
 				resource.getIdElement());
+	}
+
+	/** An opinion or one of the hospital's own reports, judged on what it is based on as stored. */
+	private boolean isOpinion(DiagnosticReport report) {
+		return CaseResourceRecognizer.isOpinion(report, reference -> {
+			IdType id = new IdType(reference.getReference());
+			return id.hasResourceType() && id.hasIdPart() && !id.isAbsolute() && !id.getValue().contains("?")
+					? access.stored(id) : Optional.empty();
+		});
 	}
 
 	/** A reference to what the caller cannot reach is answered as one to a missing resource. */

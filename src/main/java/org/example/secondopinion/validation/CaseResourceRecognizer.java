@@ -73,6 +73,26 @@ public final class CaseResourceRecognizer {
 				|| hasAny(List.of(request.getCode()), SECOND_OPINION_REQUEST_CODES);
 	}
 
+	/**
+	 * Whether a DiagnosticReport is an opinion rather than one of the hospital's own reports: it claims the
+	 * opinion profile, or it is based on a second-opinion request. A report based on some other order (the
+	 * hospital's pathology order) is a record.
+	 *
+	 * @param resolve reads what a reference names, empty when it names nothing stored
+	 */
+	public static boolean isOpinion(DiagnosticReport report, Function<Reference, Optional<? extends IBaseResource>> resolve) {
+		if (CaseProfileValidator.declaresProfile(report, SecondOpinionIg.OPINION)) {
+			return true;
+		}
+		return report.getBasedOn().stream()
+				.filter(reference -> reference.getReferenceElement().getResourceType() == null
+						|| "ServiceRequest".equals(reference.getReferenceElement().getResourceType()))
+				.map(resolve)
+				.flatMap(Optional::stream)
+				.anyMatch(target -> target instanceof ServiceRequest request
+						&& (isSecondOpinionRequest(request) || CaseProfileValidator.declaresProfile(request, SecondOpinionIg.REQUEST)));
+	}
+
 	private boolean pointsToRequest(Stream<Reference> references) {
 		return references
 				.map(referenceTargetType)
