@@ -260,6 +260,103 @@ class AccessPolicyTest {
 		assertThat(policy.operation(ehr, "$case", RESOURCES.get("requestB")).outcome()).isEqualTo(Decision.Outcome.NOT_FOUND);
 	}
 
+	/**
+	 * Every type of the clinical record, generated: a record of that type filed under case A's patient, and
+	 * one under case B's, gets, cell by cell, exactly the row a case's DocumentReference gets in the READ,
+	 * UPDATE and DELETE grids above (Location, a place, is the directory's row); a new one is created as a
+	 * case resource is. An expert changes none of the referrer's records; a DiagnosticReport is judged as a
+	 * record or an opinion (below).
+	 */
+	@Test
+	void everyTypeOfTheClinicalRecordIsIsolatedAsTheCasesRecordsAre() {
+		List<String> failures = new ArrayList<>();
+		for (String type : ResourceKinds.CLINICAL_RECORD) {
+			boolean shared = ResourceKinds.isDirectory(type);
+			for (String side : List.of("A", "B")) {
+				Membership sameAs = RESOURCES.get(shared ? "directory" : "record" + side);
+				String patient = side.equals("A") ? "Patient/1" : "Patient/11";
+				Membership record = shared ? Membership.directory(type, type + "/99")
+						: new Membership(type, type + "/9" + side, Membership.Kind.CASE_DATA, sameAs.organisations(), Set.of(patient));
+				for (Map.Entry<String, Actor> actor : ACTORS.entrySet()) {
+					compare(failures, type + side + " read × " + actor.getKey(), policy.read(actor.getValue(), sameAs),
+							policy.read(actor.getValue(), record));
+					if ("DiagnosticReport".equals(type) && actor.getValue().role() == Role.COORDINATOR) {
+						continue; // coordinators write no DiagnosticReport at all (coordinatorsWriteNoOpinions)
+					}
+					if (!"DiagnosticReport".equals(type)) {
+						compare(failures, type + side + " update × " + actor.getKey(),
+								policy.change(actor.getValue(), Interaction.UPDATE, sameAs.type(), sameAs, false),
+								policy.change(actor.getValue(), Interaction.UPDATE, type, record, false));
+					}
+					compare(failures, type + side + " delete × " + actor.getKey(),
+							policy.change(actor.getValue(), Interaction.DELETE, sameAs.type(), sameAs, false),
+							policy.change(actor.getValue(), Interaction.DELETE, type, record, false));
+					compare(failures, type + " create × " + actor.getKey(),
+							policy.change(actor.getValue(), Interaction.CREATE, shared ? "PractitionerRole" : "Patient", null, false),
+							policy.change(actor.getValue(), Interaction.CREATE, type, null, false));
+				}
+			}
+		}
+		assertThat(failures).isEmpty();
+	}
+
+	private static void compare(List<String> failures, String cell, Decision expected, Decision got) {
+		if (expected.outcome() != got.outcome()) {
+			failures.add(cell + ": expected " + expected.outcome() + " (" + expected.rule() + "), got " + got.outcome() + " (" + got.rule() + ")");
+		}
+	}
+
+	/** Billing and administrative types are refused whoever sends them, naming the type and why. */
+	@Test
+	void billingAndAdministrativeTypesAreNotKept() {
+		for (String type : List.of("Claim", "ExplanationOfBenefit", "Coverage", "Account", "Invoice", "ClaimResponse")) {
+			for (Map.Entry<String, Actor> actor : ACTORS.entrySet()) {
+				Decision decision = policy.change(actor.getValue(), Interaction.CREATE, type, null, false);
+				assertThat(decision.outcome()).as(type + " × " + actor.getKey()).isEqualTo(Decision.Outcome.INVALID);
+				assertThat(decision.rule()).isEqualTo(AccessPolicy.ONLY_WHAT_THE_REVIEW_NEEDS);
+				assertThat(decision.message()).contains(type).contains("only what the review needs");
+			}
+		}
+		assertThat(policy.kept("Observation").allowed()).isTrue();
+	}
+
+	/**
+	 * A DiagnosticReport is the hospital's record or the expert's opinion: the EHR writes records only, the
+	 * expert opinions only, whatever their scopes. Columns: created as record, as opinion; a record changed
+	 * into an opinion, an opinion into a record; a record kept a record, an opinion an opinion; a record
+	 * deleted, an opinion deleted.
+	 */
+	@Test
+	void theHospitalWritesReportsAndTheExpertOpinions() {
+		Boolean[][] cells = {{null, false}, {null, true}, {false, true}, {true, false}, {false, false}, {true, true}, {false, null}, {true, null}};
+		Map<String, String> expected = Map.of(
+				"ehrA", "Y F F F Y F Y F",
+				"expA", "F Y F F F Y F Y",
+				"coor", "Y Y Y Y Y Y Y Y",
+				"serv", "Y Y Y Y Y Y Y Y");
+		expected.forEach((name, row) -> {
+			String[] wanted = row.split(" ");
+			for (int i = 0; i < cells.length; i++) {
+				Decision decision = policy.report(ACTORS.get(name), cells[i][0], cells[i][1]);
+				assertThat(decision.allowed() ? "Y" : "F").as(name + " × cell " + i + " " + decision).isEqualTo(wanted[i]);
+			}
+		});
+		assertThat(policy.report(ACTORS.get("ehrA"), null, true).rule()).isEqualTo(AccessPolicy.OPINIONS_BY_EXPERT);
+		assertThat(policy.report(ACTORS.get("expA"), false, false).rule()).isEqualTo(AccessPolicy.EXPERT_ADDS_TO_CASE);
+	}
+
+	@Test
+	void anExpertReachesWhatTheCaseListsAndWhatItsRecordsPointTo() {
+		Actor expert = Actor.expert(new Assignment(Set.of("Task/5", "ServiceRequest/2", "Patient/1"), Set.of(A),
+				() -> Set.of("Medication/7", "Bundle/8")));
+		assertThat(policy.read(expert, caseData("Medication", "Medication/7", A)).allowed()).isTrue();
+		assertThat(policy.read(expert, caseData("Bundle", "Bundle/8", A)).allowed()).isTrue();
+		assertThat(policy.read(expert, caseData("Medication", "Medication/17", A)).outcome())
+				.as("another medication of the same hospital").isEqualTo(Decision.Outcome.NOT_FOUND);
+		assertThat(policy.read(expert, caseData("Medication", "Medication/7", B)).outcome())
+				.as("the same id labelled with another organisation").isEqualTo(Decision.Outcome.NOT_FOUND);
+	}
+
 	@Test
 	void searchesOfConfinedCallersMayNotAskAboutWhatTheyCannotReach() {
 		List<String> failures = new ArrayList<>();
