@@ -213,6 +213,49 @@ class ClinicalRecordsIT extends FhirServerIT {
 		assertThat(correctedByEhr.statusCode()).as(correctedByEhr.body()).isEqualTo(200);
 	}
 
+	@Test
+	void aPatientSummaryDocumentIsKeptAsItIsAndIsPartOfTheCase() {
+		String ehr = ehrToken("st-elsewhere-ehr");
+		String system = export.sent().identifierSystem;
+		String summary = """
+				{"resourceType": "Bundle", "type": "document", "timestamp": "2026-04-08T09:00:00+02:00",
+				 "identifier": {"system": "%1$s", "value": "ips-0"},
+				 "entry": [
+				  {"fullUrl": "urn:uuid:3b9f0a52-3c4e-4b8e-9a43-5d1f2f0e6a01", "resource": {"resourceType": "Composition",
+				   "status": "final", "type": {"coding": [{"system": "http://loinc.org", "code": "60591-5", "display": "Patient summary Document"}]},
+				   "subject": {"reference": "urn:uuid:3b9f0a52-3c4e-4b8e-9a43-5d1f2f0e6a02"}, "date": "2026-04-08T09:00:00+02:00",
+				   "author": [{"display": "St Elsewhere EHR"}], "title": "Patient summary",
+				   "section": [{"title": "Problems", "code": {"coding": [{"system": "http://loinc.org", "code": "11450-4"}]},
+				    "text": {"status": "generated", "div": "<div xmlns='http://www.w3.org/1999/xhtml'>Thigh mass</div>"},
+				    "entry": [{"reference": "urn:uuid:3b9f0a52-3c4e-4b8e-9a43-5d1f2f0e6a03"}]}]}},
+				  {"fullUrl": "urn:uuid:3b9f0a52-3c4e-4b8e-9a43-5d1f2f0e6a02", "resource": {"resourceType": "Patient",
+				   "identifier": [{"system": "%1$s", "value": "ips-patient"}], "name": [{"family": "Summary"}]}},
+				  {"fullUrl": "urn:uuid:3b9f0a52-3c4e-4b8e-9a43-5d1f2f0e6a03", "resource": {"resourceType": "Condition",
+				   "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
+				   "code": {"text": "Mass of thigh"}, "subject": {"reference": "urn:uuid:3b9f0a52-3c4e-4b8e-9a43-5d1f2f0e6a02"}}}]}
+				""".formatted(system);
+		HttpResponse<String> posted = as(ehr, "POST", "/Bundle", summary);
+		assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+		Bundle stored = json(Bundle.class, as(ehr, "GET", "/Bundle?identifier=" + system + "|ips-0", null));
+		String document = stored.getEntryFirstRep().getResource().getIdElement().toUnqualifiedVersionless().getValue();
+		Bundle kept = json(Bundle.class, as(ehr, "GET", "/" + document, null));
+		assertThat(kept.getType()).isEqualTo(Bundle.BundleType.DOCUMENT);
+		assertThat(kept.getEntry()).extracting(entry -> entry.getResource().fhirType()).containsExactly("Composition", "Patient", "Condition");
+
+		ServiceRequest request = json(ServiceRequest.class, as(ehr, "GET", "/" + export.request(), null));
+		request.addSupportingInfo(new Reference(document));
+		HttpResponse<String> listed = as(ehr, "PUT", "/" + export.request(), FHIR.newJsonParser().encodeResourceToString(request));
+		assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+
+		Bundle view = json(Bundle.class, as(expertToken(export.expert()), "GET", "/" + export.request() + "/$case", null));
+		assertThat(view.getEntry()).extracting(entry -> entry.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+				.contains(document);
+		assertThat(as(expertToken(export.expert()), "GET", "/" + document, null).statusCode()).isEqualTo(200);
+		assertThat(as(ehrToken("riverbend-ehr"), "GET", "/" + document, null).statusCode()).isEqualTo(404);
+		String otherExpert = EXPERTS.stream().filter(other -> !other.equals(export.expert())).findFirst().orElseThrow();
+		assertThat(as(expertToken(otherExpert), "GET", "/" + document, null).statusCode()).isEqualTo(404);
+	}
+
 	private Export postExport() {
 		postDirectory(SampleBundles.read(SampleBundles.FOLDER.resolve("01-expert-directory.json")));
 		ClinicalExport sent = new ClinicalExport("st-elsewhere.example.org", 3);
