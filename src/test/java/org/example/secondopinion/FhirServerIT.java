@@ -4,6 +4,8 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import java.util.stream.Collectors;
+import org.example.secondopinion.access.ResourceKinds;
 import org.example.secondopinion.audit.AuditTrail;
 import org.example.secondopinion.security.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +46,12 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class FhirServerIT {
 
 	protected static final FhirContext FHIR = FhirContext.forR4Cached();
+
+	/** What a sample expert asks for: its cases and their records, the patient's history, its opinions and messages. */
+	protected static final String EXPERT_SCOPES = "user/ServiceRequest.rs user/Task.rus user/Patient.rs user/Communication.crs "
+			+ "user/DiagnosticReport.crus user/Practitioner.rs user/PractitionerRole.rs user/Organization.rs user/Bundle.rs "
+			+ ResourceKinds.CLINICAL_RECORD.stream().filter(type -> !"DiagnosticReport".equals(type))
+					.map(type -> "user/" + type + ".rs").collect(Collectors.joining(" "));
 
 	@LocalServerPort
 	protected int port;
@@ -118,6 +126,14 @@ public abstract class FhirServerIT {
 			throw new IllegalStateException("No token for " + clientId + ": " + answer.statusCode() + " " + answer.body());
 		}
 		return TestTokens.field(answer.body(), "access_token");
+	}
+
+	/**
+	 * The token of a sample expert ({@code expert-osei}, ...) with {@link #EXPERT_SCOPES}: only the
+	 * expert assigned to a case writes its opinion.
+	 */
+	protected String expertToken(String expert) {
+		return tokenWithSecret(expert, "dev-" + expert, EXPERT_SCOPES);
 	}
 
 	/** A FHIR client with a token of the test's choosing. */

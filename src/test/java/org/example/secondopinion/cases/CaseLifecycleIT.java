@@ -2,6 +2,7 @@ package org.example.secondopinion.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.util.UrlUtil;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -51,7 +52,7 @@ class CaseLifecycleIT extends CaseSteps {
 		assertThat(request.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
 		assertThat(completeness(request).getParameterBool("complete")).isTrue();
 
-		HttpResponse<String> opinion = postBundle(sample.file(opinionFile));
+		HttpResponse<String> opinion = postBundleAs(expectedExpert, sample.file(opinionFile));
 		assertThat(opinion.statusCode()).as(opinion.body()).isEqualTo(200);
 
 		Task completed = task(request);
@@ -90,10 +91,14 @@ class CaseLifecycleIT extends CaseSteps {
 		postBundle(sample.file("02-sarcoma-request.json"));
 		String byRadiologist = sample.file("03-sarcoma-opinion.json").replace("expert-lindqvist", "expert-herrera");
 
-		HttpResponse<String> response = postBundle(byRadiologist);
+		HttpResponse<String> byHim = postBundleAs("expert-herrera", byRadiologist);
+		HttpResponse<String> inHisName = postBundleAs("expert-lindqvist", byRadiologist);
 
-		assertThat(response.statusCode()).isEqualTo(422);
-		assertThat(response.body()).contains("opinion-by-assigned-expert");
+		// he is not on the case, so for him the request the opinion is based on does not exist
+		assertThat(byHim.statusCode()).as(byHim.body()).isEqualTo(404);
+		// the assigned pathologist may not sign an opinion in his name
+		assertThat(inHisName.statusCode()).as(inHisName.body()).isEqualTo(422);
+		assertThat(inHisName.body()).contains("opinion-by-assigned-expert");
 		assertThat(businessStatus(task(request(sample)))).isEqualTo("assigned");
 	}
 
@@ -101,10 +106,10 @@ class CaseLifecycleIT extends CaseSteps {
 	void aSecondFinalOpinionIsRefused() {
 		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
 		postBundle(sample.file("06-lipoma-request.json"));
-		postBundle(sample.file("07-lipoma-opinion.json"));
+		postBundleAs("expert-herrera", sample.file("07-lipoma-opinion.json"));
 		String another = sample.file("07-lipoma-opinion.json").replace("SO-", "SO2-");
 
-		HttpResponse<String> response = postBundle(another);
+		HttpResponse<String> response = postBundleAs("expert-herrera", another);
 
 		assertThat(response.statusCode()).isEqualTo(409);
 		assertThat(response.body()).contains("one-final-opinion").contains("current state: completed");
@@ -127,8 +132,8 @@ class CaseLifecycleIT extends CaseSteps {
 		assertThat(reopen.statusCode()).isEqualTo(409);
 		assertThat(reopen.body()).contains("current state: cancelled");
 
-		HttpResponse<String> opinion = postBundle(sample.file("07-lipoma-opinion.json"));
-		assertThat(opinion.statusCode()).isEqualTo(409);
+		HttpResponse<String> opinion = postBundleAs("expert-herrera", sample.file("07-lipoma-opinion.json"));
+		assertThat(opinion.statusCode()).as(opinion.body()).isEqualTo(409);
 		assertThat(opinion.body()).contains("opinion-on-closed-case");
 	}
 
@@ -142,20 +147,21 @@ class CaseLifecycleIT extends CaseSteps {
 		DiagnosticReport draft = (DiagnosticReport) opinionBundle.getEntryFirstRep().getResource();
 		draft.setStatus(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
 
-		assertThat(post("", "application/fhir+json", FHIR.newJsonParser().encodeResourceToString(opinionBundle)).statusCode()).isEqualTo(200);
+		IGenericClient expert = clientWithToken(expertToken("expert-herrera"));
+		assertThat(postBundleAs("expert-herrera", FHIR.newJsonParser().encodeResourceToString(opinionBundle)).statusCode()).isEqualTo(200);
 		assertThat(businessStatus(task(request))).isEqualTo("in-review");
 
-		DiagnosticReport stored = (DiagnosticReport) client().search()
+		DiagnosticReport stored = (DiagnosticReport) expert.search()
 				.byUrl("DiagnosticReport?based-on=" + request.getIdElement().toUnqualifiedVersionless().getValue())
 				.returnBundle(Bundle.class).execute().getEntryFirstRep().getResource();
 		stored.setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL);
-		client().update().resource(stored).execute();
+		expert.update().resource(stored).execute();
 		assertThat(businessStatus(task(request))).isEqualTo("completed");
 
-		DiagnosticReport finalOpinion = client().read().resource(DiagnosticReport.class).withId(stored.getIdElement().toUnqualifiedVersionless()).execute();
+		DiagnosticReport finalOpinion = expert.read().resource(DiagnosticReport.class).withId(stored.getIdElement().toUnqualifiedVersionless()).execute();
 		finalOpinion.setStatus(DiagnosticReport.DiagnosticReportStatus.AMENDED);
 		finalOpinion.setConclusion(finalOpinion.getConclusion() + " Addendum: the ultrasound of 2026-06-30 changes nothing.");
-		client().update().resource(finalOpinion).execute();
+		expert.update().resource(finalOpinion).execute();
 
 		assertThat(businessStatus(task(request))).isEqualTo("completed");
 		Bundle history = client().history().onInstance(finalOpinion.getIdElement().toUnqualifiedVersionless()).returnBundle(Bundle.class).execute();
@@ -266,7 +272,7 @@ class CaseLifecycleIT extends CaseSteps {
 				"PractitionerRole?identifier=https://second-opinion.example.org/fhir/id/expert|expert-herrera",
 				herrera.getPractitioner().getReference());
 
-		HttpResponse<String> response = postBundle(byPractitioner);
+		HttpResponse<String> response = postBundleAs("expert-herrera", byPractitioner);
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(businessStatus(task(request(sample)))).isEqualTo("completed");
@@ -308,9 +314,10 @@ class CaseLifecycleIT extends CaseSteps {
 				opinion.addExtension("https://second-opinion.example.org/fhir/StructureDefinition/so-records-reviewed", record));
 		opinion.getIdentifier().clear();
 		String body = FHIR.newJsonParser().encodeResourceToString(opinion);
+		String herrera = expertToken("expert-herrera");
 
 		List<CompletableFuture<HttpResponse<String>>> attempts = Stream.of(1, 2)
-				.map(i -> CompletableFuture.supplyAsync(() -> post("/DiagnosticReport", "application/fhir+json", body)))
+				.map(i -> CompletableFuture.supplyAsync(() -> as(herrera, "POST", "/DiagnosticReport", body)))
 				.toList();
 		List<Integer> statuses = attempts.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList();
 
@@ -364,13 +371,14 @@ class CaseLifecycleIT extends CaseSteps {
 		String expert = expertReference("expert-lindqvist");
 
 		Communication question = question(request, expert, "Are the original slides and block available?");
-		String questionId = client().create().resource(question).execute().getId().toUnqualifiedVersionless().getValue();
+		String questionId = clientWithToken(expertToken("expert-lindqvist")).create().resource(question).execute()
+				.getId().toUnqualifiedVersionless().getValue();
 		Task onHold = task(request);
 		assertThat(businessStatus(onHold)).isEqualTo("awaiting-information");
 		assertThat(onHold.getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
 		assertThat(onHold.getStatusReason().getText()).contains(questionId).contains("wanted by");
 
-		HttpResponse<String> tooEarly = postBundle(sample.file("03-sarcoma-opinion.json"));
+		HttpResponse<String> tooEarly = postBundleAs("expert-lindqvist", sample.file("03-sarcoma-opinion.json"));
 		assertThat(tooEarly.statusCode()).isEqualTo(409);
 		assertThat(tooEarly.body()).contains("current state: awaiting-information");
 
@@ -381,7 +389,7 @@ class CaseLifecycleIT extends CaseSteps {
 		assertThat(businessStatus(inReview)).isEqualTo("in-review");
 		assertThat(inReview.getStatus()).isEqualTo(Task.TaskStatus.INPROGRESS);
 
-		assertThat(postBundle(sample.file("03-sarcoma-opinion.json")).statusCode()).isEqualTo(200);
+		assertThat(postBundleAs("expert-lindqvist", sample.file("03-sarcoma-opinion.json")).statusCode()).isEqualTo(200);
 		assertThat(businessStatus(task(request))).isEqualTo("completed");
 	}
 
@@ -389,7 +397,7 @@ class CaseLifecycleIT extends CaseSteps {
 	void theCaseOperationReturnsTheWholeCaseInOneBundle() {
 		SampleCase sample = new SampleCase("st-elsewhere.example.org");
 		postBundle(sample.file("02-sarcoma-request.json"));
-		postBundle(sample.file("03-sarcoma-opinion.json"));
+		assertThat(postBundleAs("expert-lindqvist", sample.file("03-sarcoma-opinion.json")).statusCode()).isEqualTo(200);
 		ServiceRequest request = request(sample);
 
 		Bundle wholeCase = client().operation().onInstance(request.getIdElement().toUnqualifiedVersionless())

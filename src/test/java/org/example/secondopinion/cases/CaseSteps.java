@@ -55,6 +55,11 @@ abstract class CaseSteps extends FhirServerIT {
 		return post("", "application/fhir+json", bundle);
 	}
 
+	/** Posts a bundle as the expert would (opinions, questions): only the assigned expert writes a case's opinion. */
+	protected HttpResponse<String> postBundleAs(String expert, String bundle) {
+		return as(expertToken(expert), "POST", "", bundle);
+	}
+
 	protected HttpResponse<String> put(String path, String body) {
 		return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
 				.header("Content-Type", "application/fhir+json")

@@ -163,7 +163,8 @@ class NotificationsIT extends FhirServerIT {
 		subscribe(TestSubscriptions.criteria("DiagnosticReport?status=final&patient=" + patient, receiver.url("/ehr")));
 
 		assertThat(post("", "application/fhir+json", sample.file("06-lipoma-request.json")).statusCode()).isEqualTo(200);
-		assertThat(post("", "application/fhir+json", sample.file("07-lipoma-opinion.json")).statusCode()).isEqualTo(200);
+		// the lipoma case goes to the MSK radiologist, who writes its opinion
+		assertThat(as(expertToken("expert-herrera"), "POST", "", sample.file("07-lipoma-opinion.json")).statusCode()).isEqualTo(200);
 
 		NotificationReceiver.Received received = awaitExactly("/ehr/DiagnosticReport/" + opinionOf(patient).getIdPart(), 1).get(0);
 		assertThat(received.method()).isEqualTo("PUT");
@@ -278,7 +279,9 @@ class NotificationsIT extends FhirServerIT {
 					.named("$assign").withParameters(toOsei).returnResourceType(Task.class).execute();
 		}
 		for (String step : List.of("10-incomplete-expert-question.json", "11-incomplete-referrer-answer.json", "12-incomplete-opinion.json")) {
-			HttpResponse<String> response = post("", "application/fhir+json", sample.file(step));
+			// the expert asks and gives the opinion, the referrer answers
+			HttpResponse<String> response = step.startsWith("11-") ? post("", "application/fhir+json", sample.file(step))
+					: as(expertToken("expert-osei"), "POST", "", sample.file(step));
 			assertThat(response.statusCode()).as(step + ": " + response.body()).isEqualTo(200);
 		}
 	}

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 
@@ -30,6 +32,21 @@ public final class SampleBundles {
 			throw new UncheckedIOException(e);
 		}
 	}
+
+	/**
+	 * The expert who sends a file (its questions and opinions are the assigned expert's to write), as
+	 * dev-clients/post-samples.sh has it; empty for the files a hospital or the coordinator sends.
+	 */
+	public static Optional<String> expertWhoSends(String fileName) {
+		return Optional.ofNullable(SENT_BY_EXPERT.get(fileName.substring(0, fileName.indexOf('-') + 1)));
+	}
+
+	private static final Map<String, String> SENT_BY_EXPERT = Map.of(
+			"03-", "expert-lindqvist",
+			"05-", "expert-osei",
+			"07-", "expert-herrera",
+			"10-", "expert-osei",
+			"12-", "expert-osei");
 
 	static Bundle parse(FhirContext fhirContext, Path file) {
 		return fhirContext.newJsonParser().parseResource(Bundle.class, read(file));

@@ -30,7 +30,9 @@ class PatientAccessIT extends FhirServerIT {
 	void twoPatientsWithCases() throws Exception {
 		for (String sample : new String[] {"01-expert-directory.json", "02-sarcoma-request.json", "03-sarcoma-opinion.json", "04-osteosarcoma-request.json"}) {
 			String bundle = Files.readString(Path.of("sample-bundles", sample));
-			HttpResponse<String> posted = sample.startsWith("01-") ? postDirectory(bundle) : post("", "application/fhir+json", bundle);
+			HttpResponse<String> posted = sample.startsWith("01-") ? postDirectory(bundle)
+					: sample.startsWith("03-") ? as(expertToken("expert-lindqvist"), "POST", "", bundle)
+					: post("", "application/fhir+json", bundle);
 			assertThat(posted.statusCode()).as(sample + ": " + posted.body()).isEqualTo(200);
 		}
 		ownPatient = patient("https://st-elsewhere.example.org/id/patient|SEG-448213");
