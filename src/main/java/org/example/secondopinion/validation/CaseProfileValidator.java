@@ -30,19 +30,22 @@ public class CaseProfileValidator {
 
 	private final FhirContext fhirContext;
 	private final FhirValidator validator;
+	private final ReferencedResources referencedResources;
 
-	public CaseProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator) {
+	public CaseProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator,
+			ReferencedResources referencedResources) {
 		this.fhirContext = fhirContext;
 		this.validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
+		this.referencedResources = referencedResources;
 	}
 
 	/**
-	 * @param bundleEntryTypes fullUrl → resource type of the entries of the bundle the resource came in
-	 *                         (empty when it came alone), to recognise references between entries
+	 * @param bundleEntries fullUrl → resource of the entries of the bundle the resource came in (empty
+	 *                      when it came alone), to recognise references between entries
 	 */
-	public ValidationResult validate(IBaseResource resource, Map<String, String> bundleEntryTypes) {
+	public ValidationResult validate(IBaseResource resource, Map<String, IBaseResource> bundleEntries) {
 		ValidationOptions options = new ValidationOptions();
-		requiredProfile(resource, bundleEntryTypes)
+		requiredProfile(resource, bundleEntries)
 				.filter(profile -> !declaresProfile(resource, profile))
 				.ifPresent(options::addProfile);
 		return validator.validateWithResult(withoutProfilesCheckedElsewhere(resource), options);
@@ -74,8 +77,11 @@ public class CaseProfileValidator {
 	}
 
 	/** Our profile the resource must meet although it does not claim it, if any. */
-	public Optional<String> requiredProfile(IBaseResource resource, Map<String, String> bundleEntryTypes) {
-		return new CaseResourceRecognizer(new ReferenceTargetTypes(bundleEntryTypes)).profileFor(resource);
+	public Optional<String> requiredProfile(IBaseResource resource, Map<String, IBaseResource> bundleEntries) {
+		Map<String, String> types = new java.util.HashMap<>();
+		bundleEntries.forEach((fullUrl, entry) -> types.put(fullUrl, entry.fhirType()));
+		return new CaseResourceRecognizer(new ReferenceTargetTypes(types), referencedResources.resolver(bundleEntries))
+				.profileFor(resource);
 	}
 
 	public static boolean declaresProfile(IBaseResource resource, String profile) {

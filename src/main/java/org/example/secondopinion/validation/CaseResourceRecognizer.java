@@ -36,13 +36,18 @@ public final class CaseResourceRecognizer {
 	private static final Coding EXPERT_ROLE = new Coding(CODES, "expert", null);
 
 	private final Function<Reference, Optional<String>> referenceTargetType;
+	private final Function<Reference, Optional<? extends IBaseResource>> resolve;
 
 	/**
 	 * @param referenceTargetType tells the resource type a reference points to, when that can be
 	 *                            known (e.g. from the bundle entry a urn:uuid reference names)
+	 * @param resolve             reads what a reference names (a bundle entry, a stored resource), empty
+	 *                            when it names nothing known; tells an opinion from a hospital's report
 	 */
-	public CaseResourceRecognizer(Function<Reference, Optional<String>> referenceTargetType) {
+	public CaseResourceRecognizer(Function<Reference, Optional<String>> referenceTargetType,
+			Function<Reference, Optional<? extends IBaseResource>> resolve) {
 		this.referenceTargetType = referenceTargetType;
+		this.resolve = resolve;
 	}
 
 	/** The profile URL the resource must conform to as part of a second-opinion case, if it is one. */
@@ -56,7 +61,7 @@ public final class CaseResourceRecognizer {
 		if (resource instanceof Task task && pointsToRequest(Stream.of(task.getFocus()))) {
 			return Optional.of(SecondOpinionIg.TASK);
 		}
-		if (resource instanceof DiagnosticReport report && pointsToRequest(report.getBasedOn().stream())) {
+		if (resource instanceof DiagnosticReport report && isOpinion(report, resolve)) {
 			return Optional.of(SecondOpinionIg.OPINION);
 		}
 		if (resource instanceof Communication message && pointsToRequest(message.getBasedOn().stream())) {

@@ -35,7 +35,7 @@ import org.hl7.fhir.r4.model.StringType;
 @Interceptor(order = InterceptorOrder.VALIDATION)
 public class ValidateOnWriteInterceptor {
 
-	private static final String BUNDLE_ENTRY_TYPES = ValidateOnWriteInterceptor.class.getName() + ".entryTypes";
+	private static final String BUNDLE_ENTRIES_BY_URL = ValidateOnWriteInterceptor.class.getName() + ".entriesByUrl";
 	private static final String BUNDLE_ENTRIES = ValidateOnWriteInterceptor.class.getName() + ".entries";
 
 	private final CaseProfileValidator validator;
@@ -45,7 +45,7 @@ public class ValidateOnWriteInterceptor {
 	}
 
 	/**
-	 * Remembers the type of each entry of a transaction or batch, so references by urn:uuid can be recognised,
+	 * Remembers each entry of a transaction or batch by its fullUrl, so references by urn:uuid can be recognised,
 	 * and which entry each resource is: HAPI stores the entries' resources themselves (in its own order), and
 	 * an error names the entry the client wrote.
 	 */
@@ -53,18 +53,18 @@ public class ValidateOnWriteInterceptor {
 	public void rememberBundleEntries(RequestDetails request, RestOperationTypeEnum operation) {
 		if ((operation == RestOperationTypeEnum.TRANSACTION || operation == RestOperationTypeEnum.BATCH)
 				&& request.getResource() instanceof Bundle bundle) {
-			Map<String, String> types = new HashMap<>();
+			Map<String, IBaseResource> byUrl = new HashMap<>();
 			Map<IBaseResource, BundleEntry> entries = new IdentityHashMap<>();
 			for (int index = 0; index < bundle.getEntry().size(); index++) {
 				Bundle.BundleEntryComponent entry = bundle.getEntry().get(index);
 				if (entry.hasFullUrl() && entry.hasResource()) {
-					types.put(entry.getFullUrl(), entry.getResource().fhirType());
+					byUrl.put(entry.getFullUrl(), entry.getResource());
 				}
 				if (entry.hasResource()) {
 					entries.put(entry.getResource(), new BundleEntry(index, entry.getFullUrl()));
 				}
 			}
-			request.getUserData().put(BUNDLE_ENTRY_TYPES, types);
+			request.getUserData().put(BUNDLE_ENTRIES_BY_URL, byUrl);
 			request.getUserData().put(BUNDLE_ENTRIES, entries);
 		}
 	}
@@ -128,7 +128,7 @@ public class ValidateOnWriteInterceptor {
 		if (request == null || request.getUserData().containsKey(ImplementationGuideLoader.LOADING_GUIDE)) {
 			return;
 		}
-		ValidationResult result = validator.validate(resource, bundleEntryTypes(request));
+		ValidationResult result = validator.validate(resource, bundleEntriesByUrl(request));
 		if (!CaseProfileValidator.errors(result).isEmpty()) {
 			OperationOutcome outcome = validator.errorsAsOutcome(result);
 			BundleEntry entry = bundleEntries(request).get(resource);
@@ -174,8 +174,8 @@ public class ValidateOnWriteInterceptor {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Map<String, String> bundleEntryTypes(RequestDetails request) {
-		Object types = request.getUserData().get(BUNDLE_ENTRY_TYPES);
-		return types instanceof Map<?, ?> map ? (Map<String, String>) map : Map.of();
+	private static Map<String, IBaseResource> bundleEntriesByUrl(RequestDetails request) {
+		Object entries = request.getUserData().get(BUNDLE_ENTRIES_BY_URL);
+		return entries instanceof Map<?, ?> map ? (Map<String, IBaseResource>) map : Map.of();
 	}
 }

@@ -38,10 +38,6 @@ class ClinicalRecordsIT extends FhirServerIT {
 	private static final String EHR_SCOPES = "system/Patient.cruds system/Practitioner.cruds system/PractitionerRole.cruds "
 			+ "system/Organization.cruds system/ServiceRequest.cruds system/Task.cruds system/Communication.cruds system/Bundle.cruds "
 			+ ResourceKinds.CLINICAL_RECORD.stream().map(type -> "system/" + type + ".cruds").collect(Collectors.joining(" "));
-	private static final String EXPERT_SCOPES = "user/ServiceRequest.rs user/Task.rus user/Patient.rs user/Communication.crs "
-			+ "user/DiagnosticReport.crus user/Practitioner.rs user/PractitionerRole.rs user/Organization.rs user/Bundle.rs "
-			+ ResourceKinds.CLINICAL_RECORD.stream().filter(type -> !"DiagnosticReport".equals(type))
-					.map(type -> "user/" + type + ".rs").collect(Collectors.joining(" "));
 	private static final List<String> EXPERTS = List.of("expert-osei", "expert-lindqvist", "expert-herrera", "expert-tanaka");
 
 	/** One export for the whole class: posting it is what the first test checks, the others build on it. */
@@ -214,6 +210,38 @@ class ClinicalRecordsIT extends FhirServerIT {
 	}
 
 	@Test
+	void aReportBasedOnTheHospitalsOwnOrderIsARecordNotAnOpinion() {
+		String ehr = ehrToken("st-elsewhere-ehr");
+		String system = export.sent().identifierSystem;
+		String order = "urn:uuid:6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e41";
+		String inOneBundle = """
+				{"resourceType": "Bundle", "type": "transaction", "entry": [
+				 {"fullUrl": "%1$s", "resource": {"resourceType": "ServiceRequest", "status": "completed", "intent": "order",
+				  "identifier": [{"system": "%2$s", "value": "histology-order-1"}],
+				  "code": {"text": "Histopathology of excision specimen"}, "subject": {"reference": "%3$s"}},
+				  "request": {"method": "POST", "url": "ServiceRequest"}},
+				 {"fullUrl": "urn:uuid:6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e42", "resource": {"resourceType": "DiagnosticReport",
+				  "status": "final", "identifier": [{"system": "%2$s", "value": "histology-report-1"}],
+				  "basedOn": [{"reference": "%1$s"}], "subject": {"reference": "%3$s"},
+				  "code": {"coding": [{"system": "http://loinc.org", "code": "22637-3"}], "text": "Pathology report"},
+				  "conclusion": "Margins involved."},
+				  "request": {"method": "POST", "url": "DiagnosticReport"}}]}
+				""".formatted(order, system, export.patient());
+		HttpResponse<String> posted = as(ehr, "POST", "", inOneBundle);
+		assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+
+		Bundle found = json(Bundle.class, as(ehr, "GET", "/ServiceRequest?identifier=" + system + "|histology-order-1", null));
+		String storedOrder = found.getEntryFirstRep().getResource().getIdElement().toUnqualifiedVersionless().getValue();
+		DiagnosticReport addendum = new DiagnosticReport().setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL)
+				.setSubject(new Reference(export.patient())).setCode(ClinicalExport.concept(ClinicalExport.LOINC, "22637-3"));
+		addendum.addBasedOn(new Reference(storedOrder));
+		addendum.setConclusion("Addendum: FNCLCC grade 2.");
+		HttpResponse<String> alone = as(ehr, "POST", "/DiagnosticReport", FHIR.newJsonParser().encodeResourceToString(addendum));
+		assertThat(alone.statusCode()).as(alone.body()).isEqualTo(201);
+		assertThat(count("DiagnosticReport?based-on=" + storedOrder)).isEqualTo(2);
+	}
+
+	@Test
 	void aPatientSummaryDocumentIsKeptAsItIsAndIsPartOfTheCase() {
 		String ehr = ehrToken("st-elsewhere-ehr");
 		String system = export.sent().identifierSystem;
@@ -354,10 +382,6 @@ class ClinicalRecordsIT extends FhirServerIT {
 		HttpResponse<String> answer = TestTokens.requestToken(origin(), client, TestTokens.sampleClientKey(client), scopes);
 		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 		return TestTokens.field(answer.body(), "access_token");
-	}
-
-	private String expertToken(String client) {
-		return tokenWithSecret(client, "dev-" + client, EXPERT_SCOPES);
 	}
 
 	private static <T extends org.hl7.fhir.instance.model.api.IBaseResource> T json(Class<T> type, HttpResponse<String> answer) {

@@ -74,7 +74,23 @@ class SampleBundlesConformTest {
 	}
 
 	private static Optional<String> profileRequiredOnWrite(Resource resource, Map<String, String> entryTypes) {
-		return new CaseResourceRecognizer(new ReferenceTargetTypes(entryTypes)).profileFor(resource);
+		return new CaseResourceRecognizer(new ReferenceTargetTypes(entryTypes), SampleBundlesConformTest::referenced)
+				.profileFor(resource);
+	}
+
+	/**
+	 * What a reference names as the server would find it once the samples before it are stored: a
+	 * {@code urn:uuid:} or a conditional reference ({@code ServiceRequest?identifier=...}) names the
+	 * entry of some sample file with that fullUrl or that {@code ifNoneExist}.
+	 */
+	private static Optional<Resource> referenced(org.hl7.fhir.r4.model.Reference reference) {
+		String value = reference.getReference();
+		return SampleBundles.validFiles().stream()
+				.flatMap(file -> SampleBundles.parse(FHIR, file).getEntry().stream())
+				.filter(entry -> entry.getFullUrl().equals(value)
+						|| (entry.getResource().fhirType() + "?" + entry.getRequest().getIfNoneExist()).equals(value))
+				.map(BundleEntryComponent::getResource)
+				.findFirst();
 	}
 
 	private static Map<String, String> entryTypes(Bundle bundle) {

@@ -3,6 +3,7 @@ package org.example.secondopinion.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import java.util.Optional;
 import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -19,8 +20,19 @@ import org.junit.jupiter.api.Test;
 class CaseResourceRecognizerTest {
 
 	private static final String REQUEST_ENTRY = "urn:uuid:8f0c8c5e-2f61-4a55-9d2e-0d3f8c1b7a10";
-	private final CaseResourceRecognizer recognizer =
-			new CaseResourceRecognizer(new ReferenceTargetTypes(Map.of(REQUEST_ENTRY, "ServiceRequest")));
+	private static final Map<String, ServiceRequest> STORED = Map.of(
+			"ServiceRequest/1", secondOpinionRequest(),
+			"ServiceRequest/2", new ServiceRequest().setCode(new CodeableConcept().setText("Histopathology, excision specimen")),
+			REQUEST_ENTRY, secondOpinionRequest());
+	private final CaseResourceRecognizer recognizer = new CaseResourceRecognizer(
+			new ReferenceTargetTypes(Map.of(REQUEST_ENTRY, "ServiceRequest")),
+			reference -> Optional.ofNullable(STORED.get(reference.getReference())));
+
+	private static ServiceRequest secondOpinionRequest() {
+		ServiceRequest request = new ServiceRequest();
+		request.addCategory(new CodeableConcept(new Coding(SecondOpinionIg.CODES, "second-opinion", null)));
+		return request;
+	}
 
 	@Test
 	void aServiceRequestCodedAsSecondOpinionIsARequest() {
@@ -76,6 +88,25 @@ class CaseResourceRecognizerTest {
 		assertThat(recognizer.profileFor(task)).contains(SecondOpinionIg.TASK);
 		assertThat(recognizer.profileFor(opinion)).contains(SecondOpinionIg.OPINION);
 		assertThat(recognizer.profileFor(message)).contains(SecondOpinionIg.COMMUNICATION);
+	}
+
+	@Test
+	void aHospitalsReportBasedOnItsOwnOrderIsARecordNotAnOpinion() {
+		DiagnosticReport pathology = new DiagnosticReport();
+		pathology.addBasedOn(new Reference("ServiceRequest/2"));
+		DiagnosticReport basedOnNothingKnown = new DiagnosticReport();
+		basedOnNothingKnown.addBasedOn(new Reference("ServiceRequest/99"));
+
+		assertThat(recognizer.profileFor(pathology)).isEmpty();
+		assertThat(recognizer.profileFor(basedOnNothingKnown)).isEmpty();
+	}
+
+	@Test
+	void aReportClaimingTheOpinionProfileIsAnOpinionWhateverItIsBasedOn() {
+		DiagnosticReport claimed = new DiagnosticReport();
+		claimed.getMeta().addProfile(SecondOpinionIg.OPINION);
+		claimed.addBasedOn(new Reference("ServiceRequest/2"));
+		assertThat(recognizer.profileFor(claimed)).contains(SecondOpinionIg.OPINION);
 	}
 
 	@Test
