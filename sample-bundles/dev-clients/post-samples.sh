@@ -13,8 +13,8 @@ secret_token() {
   curl -sS -u "$1:$2" "$server/oauth2/token" -d grant_type=client_credentials --data-urlencode "scope=$3" \
     | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'
 }
-ehr_scopes="system/Patient.cruds system/Practitioner.cruds system/PractitionerRole.cruds system/Organization.cruds system/Condition.cruds system/DocumentReference.cruds system/ServiceRequest.cruds system/Task.cruds system/Communication.cruds"
-expert_scopes="user/ServiceRequest.rs user/Task.rus user/DiagnosticReport.crus user/Communication.crs user/Patient.rs user/Condition.rs user/DocumentReference.rs"
+ehr_scopes="system/Patient.cruds system/Practitioner.cruds system/PractitionerRole.cruds system/Organization.cruds system/Condition.cruds system/DocumentReference.cruds system/ServiceRequest.cruds system/Task.cruds system/Communication.cruds system/Procedure.cruds system/Specimen.cruds system/Observation.cruds system/DiagnosticReport.cruds system/ImagingStudy.cruds"
+expert_scopes="user/ServiceRequest.rs user/Task.rus user/DiagnosticReport.crus user/Communication.crs user/Patient.rs user/Condition.rs user/DocumentReference.rs user/Procedure.rs user/Specimen.rs user/Observation.rs user/ImagingStudy.rs"
 
 token_for() {
   case "$1" in

@@ -9,9 +9,10 @@ public class CaseConfig {
 
 	@Bean
 	public FhirServerExtension caseWorkflowEndpoints(
-			CaseWorkflow workflow, OpinionWorkflow opinions, DiscussionWorkflow discussion, CaseOperations operations) {
+			CaseWorkflow workflow, OpinionWorkflow opinions, DiscussionWorkflow discussion, CaseOperations operations,
+			CaseStore store) {
 		return server -> {
-			server.registerInterceptor(new CaseWorkflowInterceptor(workflow, opinions, discussion));
+			server.registerInterceptor(new CaseWorkflowInterceptor(workflow, opinions, discussion, store));
 			server.registerProvider(operations);
 		};
 	}

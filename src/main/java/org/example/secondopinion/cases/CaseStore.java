@@ -103,6 +103,22 @@ public class CaseStore {
 	}
 
 	/**
+	 * The requests of the patient whose supportingInfo lists the record. R4 has no search parameter on
+	 * supportingInfo, so the patient's requests are read and their lists compared.
+	 */
+	public List<IIdType> requestsListing(IIdType record, Reference patient) {
+		if (!patient.getReferenceElement().hasIdPart()) {
+			return List.of();
+		}
+		String listed = record.toUnqualifiedVersionless().getValue();
+		return referringTo(ServiceRequest.class, ServiceRequest.SP_SUBJECT, patient.getReferenceElement()).stream()
+				.filter(request -> request.getSupportingInfo().stream()
+						.anyMatch(reference -> listed.equals(new IdType(reference.getReference()).toUnqualifiedVersionless().getValue())))
+				.<IIdType>map(request -> request.getIdElement().toUnqualifiedVersionless())
+				.toList();
+	}
+
+	/**
 	 * The patient's clinical record of the given types, the patient's history beside the case's records
 	 * (each type searched by its {@code patient} parameter).
 	 */

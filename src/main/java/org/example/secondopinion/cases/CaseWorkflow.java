@@ -122,7 +122,7 @@ public class CaseWorkflow {
 	 * @param changed the record as it is now, or as it was when {@code deleted}: a search inside this
 	 *                transaction may still return its earlier version
 	 */
-	public void recordsChanged(IIdType requestId, DocumentReference changed, boolean deleted) {
+	public void recordsChanged(IIdType requestId, IBaseResource changed, boolean deleted) {
 		Optional<Task> found = store.findTask(requestId);
 		CaseState state = found.map(CaseTask::stateOf).orElse(CaseState.SUBMITTED);
 		if (state == CaseState.SUBMITTED || state.isTerminal()) {
@@ -300,7 +300,7 @@ public class CaseWorkflow {
 	}
 
 	/** What the request's kind requires and its current records do not give; superseded or erroneous ones do not count. */
-	private List<RequiredRecord> missingRecords(ServiceRequest request, DocumentReference changed, boolean deleted) {
+	private List<RequiredRecord> missingRecords(ServiceRequest request, IBaseResource changed, boolean deleted) {
 		List<IBaseResource> records = new ArrayList<>(store.records(request));
 		if (changed != null) {
 			String changedId = changed.getIdElement().toUnqualifiedVersionless().getValue();

@@ -17,6 +17,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 
@@ -34,11 +36,13 @@ public class CaseWorkflowInterceptor {
 	private final CaseWorkflow workflow;
 	private final OpinionWorkflow opinions;
 	private final DiscussionWorkflow discussion;
+	private final CaseStore store;
 
-	public CaseWorkflowInterceptor(CaseWorkflow workflow, OpinionWorkflow opinions, DiscussionWorkflow discussion) {
+	public CaseWorkflowInterceptor(CaseWorkflow workflow, OpinionWorkflow opinions, DiscussionWorkflow discussion, CaseStore store) {
 		this.workflow = workflow;
 		this.opinions = opinions;
 		this.discussion = discussion;
+		this.store = store;
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -69,11 +73,14 @@ public class CaseWorkflowInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
 	public void deleted(IBaseResource resource, RequestDetails request) {
-		if (CaseStore.isWorkflowWrite(request) || !(resource instanceof DocumentReference record)) {
+		if (CaseStore.isWorkflowWrite(request)) {
 			return;
 		}
 		try {
-			CaseReferences.requestIn(record.getContext().getRelated()).ifPresent(requestId -> workflow.recordsChanged(requestId, record, true));
+			if (resource instanceof DocumentReference record) {
+				CaseReferences.requestIn(record.getContext().getRelated()).ifPresent(requestId -> workflow.recordsChanged(requestId, record, true));
+			}
+			structuredRecordChanged(resource, true);
 		} catch (BaseServerResponseException refusal) {
 			markRefused(request);
 			throw refusal;
@@ -125,6 +132,21 @@ public class CaseWorkflowInterceptor {
 			CaseReferences.requestIn(opinion.getBasedOn())
 					.ifPresent(request -> opinions.opinionWritten(opinion, (DiagnosticReport) previous, request));
 		}
+		structuredRecordChanged(resource, false);
+	}
+
+	/**
+	 * A hospital's report or imaging study listed in a request's supportingInfo changed (entered in error,
+	 * cancelled, recoded) or was deleted: the cases listing it count their records again, as for a document.
+	 */
+	private void structuredRecordChanged(IBaseResource resource, boolean deleted) {
+		Reference patient = resource instanceof DiagnosticReport report ? report.getSubject()
+				: resource instanceof ImagingStudy study ? study.getSubject() : null;
+		if (patient == null) {
+			return;
+		}
+		IIdType id = resource.getIdElement().toUnqualifiedVersionless();
+		store.requestsListing(id, patient).forEach(request -> workflow.recordsChanged(request, resource, deleted));
 	}
 
 	/** A Task the workflow keeps: one carrying our business status. */

@@ -238,7 +238,30 @@ class ClinicalRecordsIT extends FhirServerIT {
 		addendum.setConclusion("Addendum: FNCLCC grade 2.");
 		HttpResponse<String> alone = as(ehr, "POST", "/DiagnosticReport", FHIR.newJsonParser().encodeResourceToString(addendum));
 		assertThat(alone.statusCode()).as(alone.body()).isEqualTo(201);
-		assertThat(count("DiagnosticReport?based-on=" + storedOrder)).isEqualTo(2);
+		assertThat(json(Bundle.class, as(ehr, "GET", "/DiagnosticReport?based-on=" + storedOrder, null)).getEntry()).hasSize(2);
+	}
+
+	@Test
+	void aListedReportEnteredInErrorOrAStudyDeletedSendsTheCaseBackToAwaitRecords() {
+		Export fresh = postExport(1);
+		String ehr = ehrToken("st-elsewhere-ehr");
+		ClinicalExport.CaseRecords records = fresh.sent().patients.values().iterator().next();
+		String pathology = fresh.id(records.pathologyReport());
+		DiagnosticReport report = json(DiagnosticReport.class, as(ehr, "GET", "/" + pathology, null));
+		report.setStatus(DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR);
+
+		HttpResponse<String> withdrawn = as(ehr, "PUT", "/" + pathology, FHIR.newJsonParser().encodeResourceToString(report));
+		assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(200);
+		Parameters afterReport = json(Parameters.class, as(coordinatorToken(), "GET", "/" + fresh.request() + "/$completeness", null));
+		assertThat(afterReport.getParameter("state").getValue().primitiveValue()).isEqualTo("awaiting-records");
+		assertThat(afterReport.getParameters("missing")).extracting(p -> p.getValue().primitiveValue())
+				.anySatisfy(name -> assertThat(name).containsIgnoringCase("pathology"));
+
+		HttpResponse<String> deleted = as(ehr, "DELETE", "/" + fresh.id(records.imagingStudy()), null);
+		assertThat(deleted.statusCode()).as(deleted.body()).isIn(200, 204);
+		Parameters afterStudy = json(Parameters.class, as(coordinatorToken(), "GET", "/" + fresh.request() + "/$completeness", null));
+		assertThat(afterStudy.getParameters("missing")).extracting(p -> p.getValue().primitiveValue())
+				.anySatisfy(name -> assertThat(name).containsIgnoringCase("study"));
 	}
 
 	@Test
@@ -285,8 +308,13 @@ class ClinicalRecordsIT extends FhirServerIT {
 	}
 
 	private Export postExport() {
+		return postExport(3);
+	}
+
+	/** A new export of generated patients, the first with the sample sarcoma request listing its structured records. */
+	private Export postExport(int patients) {
 		postDirectory(SampleBundles.read(SampleBundles.FOLDER.resolve("01-expert-directory.json")));
-		ClinicalExport sent = new ClinicalExport("st-elsewhere.example.org", 3);
+		ClinicalExport sent = new ClinicalExport("st-elsewhere.example.org", patients);
 		ClinicalExport.CaseRecords records = sent.patients.values().iterator().next();
 		Bundle sample = FHIR.newJsonParser().parseResource(Bundle.class,
 				new SampleCase("st-elsewhere.example.org").file("02-sarcoma-request.json"));
@@ -300,7 +328,8 @@ class ClinicalRecordsIT extends FhirServerIT {
 		}
 		for (Bundle.BundleEntryComponent entry : sample.getEntry()) {
 			Resource resource = entry.getResource();
-			if (List.of("Patient", "Condition", "DocumentReference").contains(resource.fhirType())) {
+			// the sample's own patient and records give way to the generated ones
+			if ("Patient".equals(resource.fhirType()) || ResourceKinds.CLINICAL_RECORD.contains(resource.fhirType())) {
 				continue;
 			}
 			if (resource instanceof ServiceRequest request) {

@@ -6,6 +6,7 @@ import ca.uhn.fhir.util.UrlUtil;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.example.secondopinion.FhirServerIT;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -71,6 +72,41 @@ class SampleBundlesIT extends FhirServerIT {
 		String requestId = requests.getEntryFirstRep().getResource().getIdElement().toUnqualifiedVersionless().getValue();
 		assertThat(count("DocumentReference?related=" + requestId + "&type=" + UrlUtil.escapeUrlParam("http://loinc.org|11526-1")))
 				.isEqualTo(1);
+	}
+
+	@Test
+	@Order(5)
+	void theSarcomaCasesStructuredRecordsAreGroupedInTheCaseAndCitedByItsOpinion() {
+		String lindqvist = expertToken("expert-lindqvist");
+		HttpResponse<String> found = as(lindqvist, "GET", "/ServiceRequest?identifier=https://st-elsewhere.example.org/id/order|ORD-2026-04417", null);
+		String request = FHIR.newJsonParser().parseResource(Bundle.class, found.body()).getEntryFirstRep().getResource()
+				.getIdElement().toUnqualifiedVersionless().getValue();
+
+		HttpResponse<String> view = as(lindqvist, "GET", "/" + request + "/$case", null);
+		assertThat(view.statusCode()).as(view.body()).isEqualTo(200);
+		Bundle wholeCase = FHIR.newJsonParser().parseResource(Bundle.class, view.body());
+		Map<String, List<String>> groups = new java.util.TreeMap<>();
+		Map<String, String> typeOf = new java.util.HashMap<>();
+		for (BundleEntryComponent entry : wholeCase.getEntry()) {
+			String id = entry.getResource().getIdElement().toUnqualifiedVersionless().getValue();
+			typeOf.put(id, entry.getResource().fhirType());
+			var group = entry.getExtensionByUrl("https://second-opinion.example.org/fhir/StructureDefinition/so-record-group");
+			if (group != null) {
+				groups.computeIfAbsent(group.getValue().primitiveValue(), key -> new java.util.ArrayList<>()).add(entry.getResource().fhirType());
+			}
+		}
+		assertThat(groups.get("procedures")).containsExactly("Procedure");
+		assertThat(groups.get("results")).containsExactlyInAnyOrder("DiagnosticReport", "Specimen", "Observation", "Observation", "Observation");
+		assertThat(groups.get("imaging")).containsExactlyInAnyOrder("ImagingStudy", "DiagnosticReport");
+
+		DiagnosticReport opinion = wholeCase.getEntry().stream().map(BundleEntryComponent::getResource)
+				.filter(resource -> resource instanceof DiagnosticReport report && report.hasBasedOn())
+				.map(DiagnosticReport.class::cast).findFirst().orElseThrow();
+		List<String> reviewed = opinion.getExtensionsByUrl("https://second-opinion.example.org/fhir/StructureDefinition/so-records-reviewed")
+				.stream().map(extension -> ((org.hl7.fhir.r4.model.Reference) extension.getValue()).getReference()).toList();
+		assertThat(reviewed).as("each cited record is one of the case's").allSatisfy(id -> assertThat(typeOf).containsKey(id));
+		assertThat(reviewed).extracting(typeOf::get)
+				.contains("DocumentReference", "Procedure", "DiagnosticReport", "ImagingStudy");
 	}
 
 	private String incompleteRequestIdentifier() {

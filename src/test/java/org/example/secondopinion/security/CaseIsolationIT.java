@@ -32,9 +32,9 @@ class CaseIsolationIT extends FhirServerIT {
 
 	private static final String EHR_SCOPES = "system/Patient.cruds system/Practitioner.cruds system/PractitionerRole.cruds "
 			+ "system/Organization.cruds system/Condition.cruds system/DocumentReference.cruds system/Binary.cr "
-			+ "system/ServiceRequest.cruds system/Task.cruds system/Communication.cruds system/DiagnosticReport.rs system/Subscription.cruds";
+			+ "system/ServiceRequest.cruds system/Task.cruds system/Communication.cruds system/DiagnosticReport.cruds system/Procedure.cruds system/Specimen.cruds system/Observation.cruds system/ImagingStudy.cruds system/Subscription.cruds";
 	private static final String EXPERT_SCOPES = "user/ServiceRequest.rs user/Task.rus user/Patient.rs user/Condition.rs "
-			+ "user/DocumentReference.rs user/Binary.r user/Communication.crs user/DiagnosticReport.crus "
+			+ "user/DocumentReference.rs user/Binary.r user/Communication.crs user/DiagnosticReport.crus user/Procedure.rs user/Specimen.rs user/Observation.rs user/ImagingStudy.rs "
 			+ "user/Practitioner.rs user/PractitionerRole.rs user/Organization.rs";
 	private static final String COORDINATOR_SCOPES = "user/*.rs user/ServiceRequest.u user/Task.u";
 
