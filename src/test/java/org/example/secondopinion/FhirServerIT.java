@@ -6,7 +6,6 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.util.stream.Collectors;
 import org.example.secondopinion.access.ResourceKinds;
-import org.example.secondopinion.audit.AuditTrail;
 import org.example.secondopinion.security.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import java.net.URI;
@@ -56,8 +55,6 @@ public abstract class FhirServerIT {
 	@LocalServerPort
 	protected int port;
 
-	@Autowired
-	private AuditTrail auditTrail;
 
 	@Autowired
 	void holdTheDatabase(ConfigurableApplicationContext server) {
@@ -183,23 +180,6 @@ public abstract class FhirServerIT {
 
 	protected HttpResponse<String> send(HttpRequest request) {
 		return Http.send(request);
-	}
-
-	/**
-	 * Waits half a second, as the event of the request just answered is recorded after its response was sent,
-	 * then (up to 30 s) until every AuditEvent recorded so far is stored. In that order: the writer holds a
-	 * batch up to a second before storing it, so an event recorded during the half second is waited for too.
-	 */
-	protected void awaitAuditTrailWritten() {
-		try {
-			Thread.sleep(500);
-			Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-			while (auditTrail.pending() > 0 && Instant.now().isBefore(deadline)) {
-				Thread.sleep(50);
-			}
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	/** Number of resources a search finds, e.g. {@code count("Patient?identifier=sys|val")}. */

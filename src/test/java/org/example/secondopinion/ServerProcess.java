@@ -169,6 +169,16 @@ public final class ServerProcess implements AutoCloseable {
 		}
 	}
 
+	/** Kills the server as a crash would (SIGKILL): no shutdown hook, no flush, no orderly close of the database. */
+	public void kill() {
+		process.destroyForcibly();
+		try {
+			process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	@Override
 	public void close() {
 		process.destroy();

@@ -1,63 +1,68 @@
 package org.example.secondopinion.audit;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.FlushModeType;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores AuditEvents in the server's own database, off the request thread: requests do not wait for
- * their audit record, and an audit record is never part of (or able to fail) the transaction it
- * describes. Records are written in batches, each at most about a second after it was recorded
- * ({@link #LINGER}). Records still queued when the server stops are written before it stops (for up to
- * 15 s); a crash loses those still queued. The queue holds 100,000 records; when it is full, requests wait for room.
+ * Writes the audit trail ({@link AuditRecords}) so that no answer goes out before its record is stored.
  *
- * <p>Each agent identified by a client id gets it as {@code altId}, so the trail is searchable by
- * client ({@code AuditEvent?altid=st-elsewhere-ehr}).
+ * <ul>
+ *   <li>A record made inside a database transaction that writes (a create, update or delete: HAPI's
+ *       audit interceptor records them just before commit) is stored in that transaction, all of its
+ *       records in one batch as it commits: a committed write always has its record, and a write that
+ *       rolls back leaves none.
+ *   <li>Any other record (a read, a search, a refusal) is stored by one writer thread, many at a time in
+ *       one transaction (group commit): a read's record is stored before its answer is sent, a refusal's
+ *       before the refusal. Callers outside a transaction wait for it at once; a read recorded inside
+ *       HAPI's read-only transaction waits as its answer is about to go out ({@link #awaitReadsRecorded}),
+ *       not while it holds a database connection the writer may need.
+ * </ul>
+ *
+ * If a record cannot be stored, the request fails ({@code 500}) rather than answer unrecorded.
  */
+@Interceptor
 public class AuditTrail implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
-	private static final int BATCH = 200;
-	/**
-	 * How long the writer waits for more events before it writes a batch that is not full. Every read and
-	 * search records an event, and a transaction of one AuditEvent costs much of what a transaction of many
-	 * costs (H2 writes out every page a transaction changed, its store being copy-on-write), so waiting makes
-	 * the writer's transactions, and the writes that compete with requests for the database, fewer. The price:
-	 * events become searchable up to this much later.
-	 */
-	private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(1);
-	private static final java.time.Duration SHUTDOWN_FLUSH = java.time.Duration.ofSeconds(15);
+	private static final int BATCH = 500;
+	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private final DaoRegistry daoRegistry;
-	private final TransactionTemplate transactions;
-	private final EntityManager entityManager;
-	private final BlockingQueue<AuditEvent> queue = new LinkedBlockingQueue<>(100_000);
-	/** Events recorded, and events stored (or given up on): the difference is what is still to be written. */
-	private final AtomicLong recorded = new AtomicLong();
-	private final AtomicLong settled = new AtomicLong();
+	private final AuditRecords records;
+	private final TransactionTemplate ownTransaction;
+	private final BlockingQueue<Queued> queue = new LinkedBlockingQueue<>(100_000);
+	/** Records of this thread's request that are queued, awaited before its answer goes out. */
+	private final ThreadLocal<List<CompletableFuture<Void>>> unconfirmed = ThreadLocal.withInitial(ArrayList::new);
 	private volatile boolean running;
 	private Thread writer;
 
-	/** @param entityManager the shared (transaction-bound) entity manager HAPI's DAOs use */
-	public AuditTrail(DaoRegistry daoRegistry, PlatformTransactionManager transactionManager, EntityManager entityManager) {
-		this.daoRegistry = daoRegistry;
-		this.transactions = new TransactionTemplate(transactionManager);
-		this.entityManager = entityManager;
+	private record Queued(AuditEvent event, CompletableFuture<Void> stored) {}
+
+	public AuditTrail(AuditRecords records, DataSource dataSource) {
+		this.records = records;
+		this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
 	public void record(AuditEvent event) {
@@ -66,18 +71,79 @@ public class AuditTrail implements SmartLifecycle {
 				agent.setAltId(agent.getWho().getIdentifier().getValue());
 			}
 		}
-		recorded.incrementAndGet();
+		if (TransactionSynchronizationManager.isActualTransactionActive() && !TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
+			storedAtCommit().events.add(event);
+		} else if (TransactionSynchronizationManager.isActualTransactionActive()) {
+			unconfirmed.get().add(enqueue(event));
+		} else {
+			await(List.of(enqueue(event)));
+		}
+	}
+
+	/** Reads recorded during the request are stored before the answer goes out. */
+	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+	public void awaitReadsRecorded() {
+		List<CompletableFuture<Void>> waiting = unconfirmed.get();
+		unconfirmed.remove();
+		await(waiting);
+	}
+
+	/** A request that ended without an answer (an error) leaves nothing to wait for on its thread. */
+	@Hook(Pointcut.SERVER_PROCESSING_COMPLETED)
+	public void forgetRequest() {
+		unconfirmed.remove();
+	}
+
+	/** The current transaction's records, stored in one batch as it commits. */
+	private TransactionRecords storedAtCommit() {
+		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+			if (synchronization instanceof TransactionRecords mine && mine.trail == this) {
+				return mine;
+			}
+		}
+		TransactionRecords created = new TransactionRecords(this);
+		TransactionSynchronizationManager.registerSynchronization(created);
+		return created;
+	}
+
+	private static final class TransactionRecords implements TransactionSynchronization {
+		private final AuditTrail trail;
+		private final List<AuditEvent> events = new ArrayList<>();
+
+		private TransactionRecords(AuditTrail trail) {
+			this.trail = trail;
+		}
+
+		@Override
+		public void beforeCommit(boolean readOnly) {
+			trail.records.insert(events);
+		}
+	}
+
+	private CompletableFuture<Void> enqueue(AuditEvent event) {
+		CompletableFuture<Void> stored = new CompletableFuture<>();
 		try {
-			// a full queue holds the request back rather than lose its record: back-pressure under overload
-			if (!queue.offer(event, 30, TimeUnit.SECONDS)) {
-				settled.incrementAndGet();
-				log.error("Audit queue full for 30 s: an AuditEvent was dropped ({} {})", event.getSubtypeFirstRep().getCode(),
-						event.getOutcome());
+			// a full queue holds the request back: back-pressure under overload
+			if (!queue.offer(new Queued(event, stored), WAIT.toSeconds(), TimeUnit.SECONDS)) {
+				stored.completeExceptionally(new IllegalStateException("the audit queue stayed full for " + WAIT.toSeconds() + " s"));
 			}
 		} catch (InterruptedException e) {
-			settled.incrementAndGet();
 			Thread.currentThread().interrupt();
-			log.error("Interrupted while queueing an AuditEvent ({})", event.getSubtypeFirstRep().getCode());
+			stored.completeExceptionally(e);
+		}
+		return stored;
+	}
+
+	private static void await(List<CompletableFuture<Void>> waiting) {
+		try {
+			CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		} catch (ExecutionException | TimeoutException e) {
+			Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+			log.error("The audit trail could not record a request; it is answered with an error", cause);
+			throw new InternalErrorException("The audit trail could not record this request, so it is not answered", cause);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new InternalErrorException("Interrupted while the audit trail recorded this request", e);
 		}
 	}
 
@@ -89,27 +155,17 @@ public class AuditTrail implements SmartLifecycle {
 		writer.start();
 	}
 
-	/**
-	 * Writes what is still queued, for at most {@link #SHUTDOWN_FLUSH}: a long backlog must not hold a
-	 * stopping node (and its database connections) indefinitely. What is left is counted in the log.
-	 */
+	/** The writer stores what is queued, then stops: every queued record belongs to a request still waiting for it. */
 	@Override
 	public void stop() {
 		running = false;
-		writer.interrupt();
 		try {
-			writer.join(TimeUnit.SECONDS.toMillis(5));
+			writer.join(TimeUnit.SECONDS.toMillis(15));
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
-		long deadline = System.nanoTime() + SHUTDOWN_FLUSH.toNanos();
-		while (!queue.isEmpty() && System.nanoTime() < deadline) {
-			List<AuditEvent> batch = new ArrayList<>();
-			queue.drainTo(batch, BATCH);
-			write(batch);
-		}
 		if (!queue.isEmpty()) {
-			log.error("{} AuditEvents were still queued when the server stopped and are lost", queue.size());
+			log.error("{} audit records were still queued when the server stopped; their requests were refused", queue.size());
 		}
 	}
 
@@ -125,104 +181,39 @@ public class AuditTrail implements SmartLifecycle {
 	}
 
 	private void writeUntilStopped() {
-		while (running) {
+		while (running || !queue.isEmpty()) {
 			try {
-				List<AuditEvent> batch = new ArrayList<>(BATCH);
-				try {
-					collect(batch);
-				} catch (InterruptedException stopping) {
-					// stop() writes what is queued: hand the batch back rather than write it on an interrupted thread
-					long lost = batch.stream().filter(event -> !queue.offer(event)).count();
-					if (lost > 0) {
-						settled.addAndGet(lost);
-						log.error("{} AuditEvents could not be queued again as the server stopped and are lost", lost);
-					}
-					return;
+				Queued first = queue.poll(200, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
 				}
+				List<Queued> batch = new ArrayList<>(BATCH);
+				batch.add(first);
+				queue.drainTo(batch, BATCH - 1);
 				write(batch);
-			} catch (RuntimeException e) {
-				log.error("Could not store AuditEvents", e);
-			}
-		}
-	}
-
-	/** Waits for a first event, then for up to {@link #LINGER} more, until the batch is full. */
-	private void collect(List<AuditEvent> batch) throws InterruptedException {
-		AuditEvent first = queue.poll(500, TimeUnit.MILLISECONDS);
-		if (first == null) {
-			return;
-		}
-		batch.add(first);
-		long deadline = System.nanoTime() + LINGER.toNanos();
-		while (batch.size() < BATCH) {
-			queue.drainTo(batch, BATCH - batch.size());
-			long left = deadline - System.nanoTime();
-			AuditEvent next = left > 0 && batch.size() < BATCH ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-			if (next == null) {
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
 				return;
+			} catch (RuntimeException e) {
+				log.error("The audit trail writer failed", e);
 			}
-			batch.add(next);
 		}
 	}
 
-	/** Writes a batch and counts it as settled, stored or not. */
-	private void write(List<AuditEvent> events) {
+	/** A batch in one transaction; if that fails, one by one, so that one bad record fails only its own request. */
+	private void write(List<Queued> batch) {
 		try {
-			writeBatch(events);
-		} finally {
-			settled.addAndGet(events.size());
-		}
-	}
-
-	/**
-	 * A batch in one database transaction; if that fails, one by one, so one bad event loses only itself.
-	 * The batch is flushed once, at commit (as HAPI does for a transaction bundle): with Hibernate's
-	 * default, every reference lookup of every create flushed and dirty-checked all the events stored
-	 * before it in the batch, and the writer's cost grew with the square of the batch (measured under
-	 * load: a quarter of the server's CPU, about 60 events stored per second).
-	 */
-	private void writeBatch(List<AuditEvent> events) {
-		if (events.isEmpty()) {
-			return;
-		}
-		IFhirResourceDao<AuditEvent> dao = daoRegistry.getResourceDao(AuditEvent.class);
-		try {
-			transactions.executeWithoutResult(status -> {
-				entityManager.setFlushMode(FlushModeType.COMMIT);
-				events.forEach(event -> dao.create(event, new SystemRequestDetails()));
-			});
+			ownTransaction.executeWithoutResult(status -> records.insert(batch.stream().map(Queued::event).toList()));
+			batch.forEach(queued -> queued.stored().complete(null));
 		} catch (RuntimeException batchFailed) {
-			for (AuditEvent event : events) {
+			for (Queued queued : batch) {
 				try {
-					dao.create(event, new SystemRequestDetails());
+					ownTransaction.executeWithoutResult(status -> records.insert(List.of(queued.event())));
+					queued.stored().complete(null);
 				} catch (RuntimeException refused) {
-					storeWithTextReferences(dao, event, refused);
+					queued.stored().completeExceptionally(refused);
 				}
 			}
 		}
-	}
-
-	/**
-	 * The server refuses references to deleted resources, and an event can be written after its resource
-	 * was deleted (the event of the delete itself, or of a read just before it): the event then keeps
-	 * the resource's id as text in {@code entity.what.display}.
-	 */
-	private static void storeWithTextReferences(IFhirResourceDao<AuditEvent> dao, AuditEvent event, RuntimeException refused) {
-		event.getEntity().stream().map(AuditEvent.AuditEventEntityComponent::getWhat).filter(what -> what.hasReference())
-				.forEach(what -> {
-					what.setDisplay(what.getReference());
-					what.setReference(null);
-				});
-		try {
-			dao.create(event, new SystemRequestDetails());
-		} catch (RuntimeException e) {
-			log.error("Could not store an AuditEvent ({} {}): {}", event.getSubtypeFirstRep().getCode(), event.getOutcomeDesc(),
-					refused.getMessage(), e);
-		}
-	}
-
-	/** Events not yet stored: queued, or in the batch being collected or written. Tests wait for zero. */
-	public long pending() {
-		return recorded.get() - settled.get();
 	}
 }

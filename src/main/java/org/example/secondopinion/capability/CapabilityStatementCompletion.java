@@ -1,6 +1,7 @@
 package org.example.secondopinion.capability;
 
 import ca.uhn.fhir.interceptor.api.Hook;
+import org.example.secondopinion.audit.AuditEventProvider;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import java.util.function.BiPredicate;
@@ -41,5 +42,8 @@ public class CapabilityStatementCompletion {
 		rest.getOperation().removeIf(operation -> !callable.test("$" + operation.getName(), null));
 		rest.getResource().forEach(resource ->
 				resource.getOperation().removeIf(operation -> !callable.test("$" + operation.getName(), resource.getType())));
+		// HAPI lists every built-in parameter of a type; the trail's own provider takes fewer
+		rest.getResource().stream().filter(resource -> "AuditEvent".equals(resource.getType())).forEach(resource ->
+				resource.getSearchParam().removeIf(parameter -> !AuditEventProvider.searchParameterNames().contains(parameter.getName())));
 	}
 }

@@ -63,6 +63,11 @@ public class HapiJpaWiring {
 		// with the shared rows, HAPI 8.8 answers 500 ("Illegal attempt to associate a collection with two
 		// open sessions") when concurrent transactions store resources claiming the same profile.
 		settings.setTagStorageMode(JpaStorageSettings.TagStorageModeEnum.INLINE);
+		// No meta.source row per version (HFJ_RES_VER_PROV): nothing of this server reads or searches _source.
+		settings.setStoreMetaSourceInformation(JpaStorageSettings.StoreMetaSourceInformationEnum.NONE);
+		// A resource version's JSON below this many characters is stored in the version row itself rather than
+		// as a large object: almost every resource here is that small (files go to the binary store).
+		settings.setInlineResourceTextBelowSize(4000);
 		return settings;
 	}
 

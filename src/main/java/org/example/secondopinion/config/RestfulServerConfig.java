@@ -10,11 +10,13 @@ import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.narrative2.NullNarrativeGenerator;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,7 +45,10 @@ public class RestfulServerConfig {
 			List<FhirServerExtension> extensions) {
 		RestfulServer server = new RestfulServer(systemDao.getContext());
 		server.getFhirContext().setNarrativeGenerator(new NullNarrativeGenerator());
-		server.registerProviders(resourceProviderFactory.createProviders());
+		// the audit trail is not in HAPI's storage: AuditEventProvider (registered by AuditConfig) serves it
+		server.registerProviders(resourceProviderFactory.createProviders().stream()
+				.filter(provider -> !(provider instanceof IResourceProvider typed && typed.getResourceType() == AuditEvent.class))
+				.toList());
 		server.registerProvider(systemProvider);
 		server.registerProvider(valueSetOperationProvider);
 

@@ -10,12 +10,10 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.hl7.fhir.r4.model.Resource;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
-import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import java.util.List;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.example.secondopinion.search.UnindexedSearchParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -23,8 +21,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stores our implementation guide in the server at start-up, so that it is served
- * ({@code StructureDefinition?url=...}), listed in the CapabilityStatement and used by validation,
- * together with the built-in search parameters the server switches off ({@link UnindexedSearchParameters}).
+ * ({@code StructureDefinition?url=...}), listed in the CapabilityStatement and used by validation.
  * Each resource is written under its own id with an update: loading the same guide again changes
  * nothing, and a changed guide becomes a new version of each changed resource.
  *
@@ -76,11 +73,6 @@ public class ImplementationGuideLoader implements SmartLifecycle {
 		for (IBaseResource resource : guide.resourcesInLoadOrder()) {
 			changed += store(resource) ? 1 : 0;
 		}
-		// Switching a parameter off needs no reindex: the rows it leaves are never read. HAPI would start one
-		// reindex job per parameter over every AuditEvent (seven jobs on a 10,000-case database's first start).
-		for (IBaseResource resource : UnindexedSearchParameters.retired(fhirContext)) {
-			changed += store(resource, JpaConstants.SKIP_REINDEX_ON_UPDATE) ? 1 : 0;
-		}
 		// Our profiles and search parameters apply from the first request on, not after the next cache refresh.
 		validationSupport.invalidateCaches();
 		searchParamRegistry.forceRefresh();
@@ -105,13 +97,9 @@ public class ImplementationGuideLoader implements SmartLifecycle {
 		return 0;
 	}
 
-	/** @param flags HAPI request flags set to true for this write, besides {@link #LOADING_GUIDE} */
-	private boolean store(IBaseResource resource, String... flags) {
+	private boolean store(IBaseResource resource) {
 		SystemRequestDetails request = new SystemRequestDetails();
 		request.getUserData().put(LOADING_GUIDE, Boolean.TRUE);
-		for (String flag : flags) {
-			request.getUserData().put(flag, Boolean.TRUE);
-		}
 		IFhirResourceDao<IBaseResource> dao = daoRegistry.getResourceDao(resource.fhirType());
 		if (storedUnchanged(dao, resource, request)) {
 			return false;

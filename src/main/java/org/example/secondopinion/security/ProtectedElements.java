@@ -46,11 +46,27 @@ public class ProtectedElements {
 			RestOperationTypeEnum.META_ADD, RestOperationTypeEnum.META_DELETE);
 
 	/**
+	 * A change to {@code /AuditEvent} itself is refused as forbidden, not as the unknown interaction HAPI
+	 * would call it (400: the trail's provider has reads and searches only), and before HAPI parses its body.
+	 */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED)
+	public boolean refuseChangingTheAuditTrail(jakarta.servlet.http.HttpServletRequest request) {
+		String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+		boolean trail = path.equals("/AuditEvent") || path.startsWith("/AuditEvent/") || path.startsWith("/AuditEvent?");
+		boolean search = "POST".equals(request.getMethod()) && path.equals("/AuditEvent/_search");
+		if (trail && !search && !Set.of("GET", "HEAD", "OPTIONS").contains(request.getMethod())) {
+			throw new ForbiddenOperationException("The audit trail cannot be changed through the API");
+		}
+		return true;
+	}
+
+	/**
 	 * The audit trail is append-only: AuditEvents are written by the server alone, and nobody changes or
-	 * deletes them through the API, whatever their scopes.
+	 * deletes them through the API, whatever their scopes. In a transaction or batch: HAPI would store an
+	 * AuditEvent given to it like any resource, beside the trail (which is not in its storage).
 	 */
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-	public void refuseChangingTheAuditTrail(RequestDetails request, RestOperationTypeEnum operation) {
+	public void refuseChangingTheAuditTrailInABundle(RequestDetails request, RestOperationTypeEnum operation) {
 		boolean changesAuditEvent = "AuditEvent".equals(request.getResourceName()) && CHANGES.contains(operation);
 		if (!changesAuditEvent && request.getResource() instanceof Bundle bundle) {
 			changesAuditEvent = bundle.getEntry().stream().anyMatch(entry ->

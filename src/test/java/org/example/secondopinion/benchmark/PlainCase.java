@@ -29,7 +29,7 @@ import org.hl7.fhir.r4.model.Task;
  * referral type "second opinion", so the server runs its workflow on it and the Task gets an expert. The benchmark stores thousands of them before
  * it times the worklist.
  */
-final class PlainCase {
+public final class PlainCase {
 
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 	private static final List<String[]> RECORDS = List.of(
@@ -38,7 +38,7 @@ final class PlainCase {
 			new String[] {"11504-8", "Surgical operation note"},
 			new String[] {"18842-5", "Discharge summary"});
 
-	static String bundle(int number) {
+	public static String bundle(int number) {
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 		Patient patient = new Patient();
 		patient.addIdentifier().setSystem("urn:benchmark:patient").setValue(UUID.randomUUID().toString());
