@@ -56,6 +56,7 @@ public final class AccessPolicy {
 	public static final String WRITE_WITHIN_REACH = "write-within-reach";
 	public static final String ONLY_WHAT_THE_REVIEW_NEEDS = "only-what-the-review-needs";
 	public static final String OPINIONS_BY_EXPERT = "opinions-by-expert";
+	public static final String OPINION_ON_OWN_CASE = "opinion-on-own-case";
 
 	/** May the actor see this resource (in a read, a search result, an include, a history, an operation's answer)? */
 	public Decision read(Actor actor, Membership resource) {
@@ -180,6 +181,20 @@ public final class AccessPolicy {
 					: Decision.allow(WRITE_WITHIN_REACH);
 			default -> Decision.allow(actor.role() == Role.SERVER || actor.role() == Role.COORDINATOR ? REACH_CENTRE : WRITE_WITHIN_REACH);
 		};
+	}
+
+	/**
+	 * May the actor write (or delete) an opinion based on these requests? An expert, only on the cases they
+	 * are assigned: reaching a patient's records through one case gives no hand in the patient's other cases.
+	 *
+	 * @param requests the requests the opinion is based on ({@code ServiceRequest/123})
+	 */
+	public Decision opinionOn(Actor actor, Set<String> requests) {
+		if (actor.role() == Role.EXPERT && !actor.assignment().anchors().containsAll(requests)) {
+			return Decision.forbid(OPINION_ON_OWN_CASE, "An expert writes opinions on the cases assigned to them only; "
+					+ "DiagnosticReport.basedOn names a request of another expert's case");
+		}
+		return Decision.allow(actor.role() == Role.EXPERT ? REACH_ASSIGNED_CASE : WRITE_WITHIN_REACH);
 	}
 
 	private static boolean isDirectory(Membership before, String type) {

@@ -74,9 +74,10 @@ public class AuditTrail implements SmartLifecycle {
 		if (TransactionSynchronizationManager.isActualTransactionActive() && !TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
 			storedAtCommit().events.add(event);
 		} else if (TransactionSynchronizationManager.isActualTransactionActive()) {
-			unconfirmed.get().add(enqueue(event));
+			// never waits for room here: the request holds a database connection the writer may need
+			unconfirmed.get().add(enqueue(event, Duration.ZERO));
 		} else {
-			await(List.of(enqueue(event)));
+			await(List.of(enqueue(event, WAIT)));
 		}
 	}
 
@@ -120,12 +121,12 @@ public class AuditTrail implements SmartLifecycle {
 		}
 	}
 
-	private CompletableFuture<Void> enqueue(AuditEvent event) {
+	/** @param room how long to wait for room in a full queue: back-pressure under overload */
+	private CompletableFuture<Void> enqueue(AuditEvent event, Duration room) {
 		CompletableFuture<Void> stored = new CompletableFuture<>();
 		try {
-			// a full queue holds the request back: back-pressure under overload
-			if (!queue.offer(new Queued(event, stored), WAIT.toSeconds(), TimeUnit.SECONDS)) {
-				stored.completeExceptionally(new IllegalStateException("the audit queue stayed full for " + WAIT.toSeconds() + " s"));
+			if (!queue.offer(new Queued(event, stored), room.toMillis(), TimeUnit.MILLISECONDS)) {
+				stored.completeExceptionally(new IllegalStateException("the audit queue is full (" + queue.size() + " records)"));
 			}
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
@@ -194,7 +195,8 @@ public class AuditTrail implements SmartLifecycle {
 			} catch (InterruptedException e) {
 				Thread.currentThread().interrupt();
 				return;
-			} catch (RuntimeException e) {
+			} catch (RuntimeException | Error e) {
+				// the writer carries on: every request that records something waits for it
 				log.error("The audit trail writer failed", e);
 			}
 		}

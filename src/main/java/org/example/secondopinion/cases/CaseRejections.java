@@ -35,6 +35,16 @@ final class CaseRejections {
 		return new ResourceVersionConflictException(message, outcome);
 	}
 
+	/**
+	 * A second-opinion request changed into something else (its category or code): 422. What a report based
+	 * on it is, an opinion or a record, and who may write it, rest on it staying what it was submitted as.
+	 */
+	static BaseServerResponseException stopsBeingACase(String request) {
+		String message = request + " was submitted as a second-opinion request and stays one: its category and code cannot"
+				+ " be changed away from that. To withdraw the case, set its status to revoked";
+		return new UnprocessableEntityException(message, outcome("case-kind-kept", message, "ServiceRequest.category"));
+	}
+
 	/** A second Task for a case: 409, naming the Task the case already has. */
 	static BaseServerResponseException secondTask(String request, String existingTask) {
 		String message = request + " already has its Task " + existingTask + "; a case has one Task: read or update that one";

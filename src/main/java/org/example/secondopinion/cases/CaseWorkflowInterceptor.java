@@ -116,6 +116,10 @@ public class CaseWorkflowInterceptor {
 	}
 
 	private void onUpdated(IBaseResource previous, IBaseResource resource) {
+		if (resource instanceof ServiceRequest changed && previous instanceof ServiceRequest before
+				&& isSecondOpinionRequest(before) && !isSecondOpinionRequest(changed)) {
+			throw CaseRejections.stopsBeingACase("ServiceRequest/" + before.getIdElement().getIdPart());
+		}
 		if (resource instanceof ServiceRequest serviceRequest && isSecondOpinionRequest(serviceRequest)) {
 			workflow.checkRequestChange((ServiceRequest) previous, serviceRequest);
 			workflow.requestChanged((ServiceRequest) previous, serviceRequest);

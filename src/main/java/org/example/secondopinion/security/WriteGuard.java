@@ -118,8 +118,19 @@ public class WriteGuard {
 			access.enforce(access.policy().taskChange(actor, facts(task), null), null);
 		}
 		if (resource instanceof DiagnosticReport report) {
-			access.enforce(access.policy().report(actor, isOpinion(report), null), null);
+			boolean opinion = isOpinion(report);
+			access.enforce(access.policy().report(actor, opinion, null), null);
+			if (opinion) {
+				access.enforce(access.policy().opinionOn(actor, requestsOf(report)), null);
+			}
 		}
+	}
+
+	/** The requests a report is based on, as {@code ServiceRequest/123}. */
+	private static Set<String> requestsOf(DiagnosticReport report) {
+		return report.getBasedOn().stream().map(reference -> new IdType(reference.getReference()))
+				.filter(id -> "ServiceRequest".equals(id.getResourceType()) && id.hasIdPart())
+				.map(id -> "ServiceRequest/" + id.getIdPart()).collect(java.util.stream.Collectors.toSet());
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = InterceptorOrder.WRITE_GUARD_CONTENTS)
@@ -182,7 +193,14 @@ public class WriteGuard {
 		}
 		if (resource instanceof DiagnosticReport report) {
 			Boolean wasOpinion = previous instanceof DiagnosticReport before ? isOpinion(before) : null;
-			access.enforce(access.policy().report(actor, wasOpinion, isOpinion(report)), resource.getIdElement());
+			boolean opinion = isOpinion(report);
+			access.enforce(access.policy().report(actor, wasOpinion, opinion), resource.getIdElement());
+			if (opinion) {
+				access.enforce(access.policy().opinionOn(actor, requestsOf(report)), resource.getIdElement());
+			}
+			if (Boolean.TRUE.equals(wasOpinion)) {
+				access.enforce(access.policy().opinionOn(actor, requestsOf((DiagnosticReport) previous)), resource.getIdElement());
+			}
 		}
 		access.enforce(access.policy().contents(actor, access.membership(resource), new LinkedHashSet<>(targets.values())),
 				resource.getIdElement());

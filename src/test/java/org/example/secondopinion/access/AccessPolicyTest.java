@@ -346,6 +346,16 @@ class AccessPolicyTest {
 	}
 
 	@Test
+	void anExpertWritesOpinionsOnTheirOwnCasesOnlyNotOnOtherCasesOfTheSamePatient() {
+		assertThat(policy.opinionOn(ACTORS.get("expA"), Set.of("ServiceRequest/2")).allowed()).isTrue();
+		Decision otherCase = policy.opinionOn(ACTORS.get("expA"), Set.of("ServiceRequest/3"));
+		assertThat(otherCase.allowed()).isFalse();
+		assertThat(otherCase.rule()).isEqualTo(AccessPolicy.OPINION_ON_OWN_CASE);
+		assertThat(policy.opinionOn(ACTORS.get("expA"), Set.of("ServiceRequest/2", "ServiceRequest/3")).allowed()).isFalse();
+		assertThat(policy.opinionOn(ACTORS.get("coor"), Set.of("ServiceRequest/3")).allowed()).isTrue();
+	}
+
+	@Test
 	void anExpertReachesWhatTheCaseListsAndWhatItsRecordsPointTo() {
 		Actor expert = Actor.expert(new Assignment(Set.of("Task/5", "ServiceRequest/2", "Patient/1"), Set.of(A),
 				() -> Set.of("Medication/7", "Bundle/8")));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -124,6 +125,21 @@ class CaseIntegrityIT extends CaseSteps {
 		assertThat(urgent.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
 		assertThat(urgent.getRestriction().getPeriod().getEnd().toInstant()).isEqualTo(received.plus(Duration.ofDays(3)));
 		assertThat(businessStatus(urgent)).isEqualTo(businessStatus(routine));
+	}
+
+	@Test
+	void aSecondOpinionRequestCannotBeRecodedIntoAnotherKindOfRequest() {
+		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+		postBundle(sample.file("06-lipoma-request.json"));
+		ServiceRequest request = request(sample);
+		ServiceRequest recoded = request.copy();
+		recoded.setCategory(List.of()).setCode(null).getMeta().setProfile(List.of());
+
+		HttpResponse<String> refused = put("/ServiceRequest/" + request.getIdElement().getIdPart(),
+				FHIR.newJsonParser().encodeResourceToString(recoded));
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+		assertThat(refused.body()).contains("case-kind-kept");
+		assertThat(request(sample).getCategory()).as("the request as it was").isNotEmpty();
 	}
 
 	@Test
