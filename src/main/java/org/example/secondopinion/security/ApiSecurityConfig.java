@@ -200,6 +200,7 @@ public class ApiSecurityConfig {
 						conditionalReferences, matchUrls, server.getFhirContext()));
 				storageInterceptors.registerInterceptor(new SearchGuard(caseAccess));
 				storageInterceptors.registerInterceptor(new ReadGuard(caseAccess));
+				server.registerInterceptor(new CaseViewGuard(caseAccess));
 				server.registerInterceptor(new InstanceGuard(caseAccess));
 				server.registerInterceptor(new ConditionalUrlNarrowing(caseAccess));
 				PatientOfCaller patients = new PatientOfCaller(daoRegistry);

@@ -10,9 +10,7 @@ import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.example.secondopinion.access.Actor;
 import org.example.secondopinion.access.Role;
-import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.Bundle;
 
 /**
  * Every resource HAPI returns to a caller (a read, a search page with its includes, a history,
@@ -54,24 +52,6 @@ public class ReadGuard {
 				details.setResource(i, null);
 			}
 		}
-	}
-
-	/**
-	 * {@code $case} gathers the case as the server, with the patient's whole clinical record: what the caller
-	 * may not reach, or whose type its token does not read, is left out of the answer rather than refusing it
-	 * whole (HAPI's authorization then checks what is left).
-	 */
-	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-	public void caseViewOnlyReachable(RequestDetails request, ResponseDetails response) {
-		if (request == null || !"$case".equals(request.getOperation()) || !(response.getResponseResource() instanceof Bundle bundle)) {
-			return;
-		}
-		Actor actor = access.actor(request);
-		if (actor.role() == Role.SERVER) {
-			return;
-		}
-		bundle.getEntry().removeIf(entry -> entry.getResource() == null || !access.mayRead(actor, entry.getResource())
-				|| !Caller.current().map(caller -> caller.may(entry.getResource().fhirType(), SmartScope.Permission.READ)).orElse(true));
 	}
 
 	private boolean shown(Actor actor, RequestDetails request, IBaseResource resource) {

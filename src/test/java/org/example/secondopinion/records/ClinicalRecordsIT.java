@@ -188,6 +188,15 @@ class ClinicalRecordsIT extends FhirServerIT {
 	}
 
 	@Test
+	void theCaseViewLeavesOutWhatTheTokenDoesNotReadRatherThanRefusingItWhole() {
+		String narrow = tokenWithSecret(export.expert(), "dev-" + export.expert(), "user/ServiceRequest.rs user/Patient.rs");
+		HttpResponse<String> answer = as(narrow, "GET", "/" + export.request() + "/$case", null);
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+		assertThat(json(Bundle.class, answer).getEntry()).extracting(entry -> entry.getResource().fhirType())
+				.isNotEmpty().containsOnly("ServiceRequest", "Patient");
+	}
+
+	@Test
 	void theHospitalsReportIsARecordAndOnlyTheExpertWritesOpinions() {
 		String ehr = ehrToken("st-elsewhere-ehr");
 		ClinicalExport.CaseRecords records = export.sent().patients.get(export.sent().patients.keySet().iterator().next());
