@@ -36,6 +36,10 @@ class AuditEventPage implements IBundleProvider {
 
 	@Override
 	public List<IBaseResource> getResources(int fromIndex, int toIndex, ResponsePage.ResponsePageBuilder page) {
+		if (pageSize == 0) {
+			page.setTotalRequestedResourcesFetched(0); // _count=0: no page, and no link to the same empty page
+			return List.of();
+		}
 		List<AuditEvent> found = records.search(query, offset, pageSize + 1);
 		page.setTotalRequestedResourcesFetched(found.size());
 		return shown.list(found.subList(0, Math.min(pageSize, found.size())), request);

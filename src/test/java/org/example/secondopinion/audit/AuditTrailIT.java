@@ -153,6 +153,10 @@ class AuditTrailIT extends FhirServerIT {
 		List<String> ids = java.util.stream.Stream.of(first, second, third).flatMap(page -> page.getEntry().stream())
 				.map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
 		assertThat(ids).hasSize(5).doesNotHaveDuplicates();
+
+		Bundle none = coordinator().search().byUrl("AuditEvent?altid=" + client + "&_count=0").returnBundle(Bundle.class).execute();
+		assertThat(none.getEntry()).isEmpty();
+		assertThat(none.getLink(Bundle.LINK_NEXT)).as("no link to the same empty page").isNull();
 	}
 
 	@Test
