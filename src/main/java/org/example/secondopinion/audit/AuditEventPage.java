@@ -46,11 +46,6 @@ class AuditEventPage implements IBundleProvider {
 	}
 
 	@Override
-	public List<IBaseResource> getResources(int fromIndex, int toIndex) {
-		return shown.list(records.search(query, offset, pageSize), request);
-	}
-
-	@Override
 	public Integer getCurrentPageOffset() {
 		return offset;
 	}

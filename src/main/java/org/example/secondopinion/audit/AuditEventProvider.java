@@ -38,10 +38,19 @@ import org.hl7.fhir.r4.model.IdType;
 /**
  * The audit trail as FHIR AuditEvents: read by id, and searched by what {@link AuditIndex} stores.
  * The trail is not kept in HAPI's resource storage ({@link AuditRecords}), so this provider, not HAPI's,
- * answers {@code /AuditEvent}; access to it is decided as for any other resource (coordinators only).
- * There is no create, update or delete: the server alone writes the trail.
+ * answers {@code /AuditEvent}. What it returns passes the storage pointcuts HAPI's storage calls before it
+ * returns resources ({@link ShownAsStored}), so the access policy decides who sees it (coordinators) and the
+ * coordinator's reading of the trail is itself recorded. There is no create, update or delete: the server
+ * alone writes the trail.
  */
 public class AuditEventProvider implements IResourceProvider {
+
+	/** Read once from {@link #search}'s own annotations: the parameters it takes are those it lists. */
+	private static final Set<String> SEARCH_PARAMETERS = Arrays.stream(AuditEventProvider.class.getMethods())
+			.filter(method -> method.isAnnotationPresent(Search.class))
+			.flatMap(method -> Arrays.stream(method.getParameterAnnotations()))
+			.flatMap(Arrays::stream).filter(OptionalParam.class::isInstance).map(annotation -> ((OptionalParam) annotation).name())
+			.collect(Collectors.toUnmodifiableSet());
 
 	private final AuditRecords records;
 	private final ShownAsStored shown;
@@ -73,11 +82,9 @@ public class AuditEventProvider implements IResourceProvider {
 
 	/** The names of the search parameters {@link #search} takes, as the CapabilityStatement lists them. */
 	public static Set<String> searchParameterNames() {
-		return Arrays.stream(AuditEventProvider.class.getMethods()).filter(method -> method.isAnnotationPresent(Search.class))
-				.flatMap(method -> Arrays.stream(method.getParameterAnnotations()))
-				.flatMap(Arrays::stream).filter(OptionalParam.class::isInstance).map(annotation -> ((OptionalParam) annotation).name())
-				.collect(Collectors.toUnmodifiableSet());
+		return SEARCH_PARAMETERS;
 	}
+
 
 	@Search
 	public IBundleProvider search(

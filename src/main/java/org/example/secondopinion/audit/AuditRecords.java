@@ -9,6 +9,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.example.secondopinion.config.Databases;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -27,8 +28,7 @@ public class AuditRecords {
 	public AuditRecords(DataSource dataSource, FhirContext fhirContext) {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.fhirContext = fhirContext;
-		this.postgreSql = Boolean.TRUE.equals(jdbc.execute((Connection connection) ->
-				connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")));
+		this.postgreSql = Databases.isPostgreSql(jdbc);
 	}
 
 	/** Creates the tables if the database does not have them yet (H2 and PostgreSQL). */
@@ -101,11 +101,5 @@ public class AuditRecords {
 			statement.setInt(1, count);
 			return statement;
 		}, (row, number) -> row.getLong(1));
-	}
-
-	/** Rows in the trail (tests, operations). */
-	public long count() {
-		Long count = jdbc.queryForObject("SELECT COUNT(*) FROM so_audit_event", Long.class);
-		return count == null ? 0 : count;
 	}
 }
