@@ -71,12 +71,17 @@ public class ProtectedElements {
 		if (!changesAuditEvent && request.getResource() instanceof Bundle bundle) {
 			changesAuditEvent = bundle.getEntry().stream().anyMatch(entry ->
 					(entry.hasResource() && "AuditEvent".equals(entry.getResource().fhirType()))
-							|| (entry.getRequest().hasUrl() && entry.getRequest().getUrl().startsWith("AuditEvent")
+							|| (entry.getRequest().hasUrl() && namesTheAuditTrail(entry.getRequest().getUrl())
 									&& entry.getRequest().getMethod() != Bundle.HTTPVerb.GET));
 		}
 		if (changesAuditEvent) {
 			throw new ForbiddenOperationException("The audit trail cannot be changed through the API");
 		}
+	}
+
+	/** {@code AuditEvent/1}, {@code /AuditEvent}, {@code https://host/fhir/AuditEvent?...}: any path naming the type. */
+	private static boolean namesTheAuditTrail(String url) {
+		return java.util.Arrays.asList(url.split("\\?", 2)[0].split("/")).contains("AuditEvent");
 	}
 
 	/**

@@ -105,6 +105,10 @@ class AuditIT extends FhirServerIT {
 		assertThat(call("DELETE", "/AuditEvent/" + id, null, null).statusCode()).isEqualTo(403);
 		assertThat(call("POST", "", null, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
 				+ "{\"method\":\"DELETE\",\"url\":\"AuditEvent/" + id + "\"}}]}").statusCode()).isEqualTo(403);
+		for (String url : new String[] {"/AuditEvent", baseUrl() + "/AuditEvent"}) {
+			assertThat(call("POST", "", null, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+					+ "{\"method\":\"DELETE\",\"url\":\"" + url + "/" + id + "\"}}]}").statusCode()).as(url).isEqualTo(403);
+		}
 		assertThat(call("GET", "/AuditEvent/" + id, coordinatorToken(), null).statusCode()).isEqualTo(200);
 	}
 
