@@ -40,7 +40,9 @@ import org.springframework.test.context.DynamicPropertySource;
 			"second-opinion.notifications.retry.initial-delay=100ms",
 			"second-opinion.notifications.retry.multiplier=1.5",
 			"second-opinion.notifications.retry.max-delay=500ms",
-			"second-opinion.notifications.poll-interval=200ms"
+			"second-opinion.notifications.poll-interval=200ms",
+			// the sample people as client-secret clients, so that most tests need no browser to sign in
+			"second-opinion.security.development-authorization-server.users-as-secret-clients=true"
 		})
 public abstract class FhirServerIT {
 

@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                   empty: the development authorization server's keys
  * @param tokenEndpoint the identity provider's token endpoint, published in the SMART configuration;
  *                   empty with the development authorization server (its own)
+ * @param authorizationEndpoint the identity provider's authorization endpoint (where people sign in),
+ *                   published in the SMART configuration; empty with the development authorization server
  * @param audience   the {@code aud} every access token must contain
  * @param maxRequestBody     bodies larger than this are refused with 413 (raw Binary uploads excepted)
  * @param allowedOrigins     browser origins allowed by CORS; empty (the default) allows none
@@ -28,6 +30,7 @@ public record SecurityProperties(
 		@DefaultValue("") String issuer,
 		@DefaultValue("") String jwkSetUri,
 		@DefaultValue("") String tokenEndpoint,
+		@DefaultValue("") String authorizationEndpoint,
 		@DefaultValue("https://second-opinion.example.org/fhir") String audience,
 		@DefaultValue("20MB") org.springframework.util.unit.DataSize maxRequestBody,
 		@DefaultValue List<String> allowedOrigins,
@@ -43,22 +46,68 @@ public record SecurityProperties(
 		return usesDevelopmentAuthorizationServer() ? origin + "/oauth2/token" : tokenEndpoint;
 	}
 
+	/** The authorization endpoint clients are told of, empty when people cannot sign in through this server. */
+	public String publishedAuthorizationEndpoint(String origin) {
+		return usesDevelopmentAuthorizationServer() ? origin + "/oauth2/authorize" : authorizationEndpoint;
+	}
+
 	/**
 	 * @param enabled             run the development authorization server (on by default, so the README's
 	 *                            first steps work; switch it off where a real identity provider is used)
 	 * @param accessTokenLifetime how long its access tokens are valid
+	 * @param refreshTokenLifetime how long a person stays signed in without signing in again: the lifetime of
+	 *                            a refresh token (each use replaces it with a new one)
 	 * @param clients             the clients it knows: the sample ones in application.yaml
 	 * @param extraClients        more clients, without repeating the sample ones (a list set in another
 	 *                            configuration source replaces a list, it does not add to it)
+	 * @param users               the people who sign in on its login page: the sample ones in application.yaml
+	 * @param usersAsSecretClients also register each user as a client with the password as its client secret
+	 *                            ({@code client_credentials}), so that tests get a user's token without a
+	 *                            browser. Off by default: people sign in through the login page.
 	 */
 	public record DevelopmentAuthorizationServer(
 			@DefaultValue("true") boolean enabled,
 			@DefaultValue("1h") Duration accessTokenLifetime,
+			@DefaultValue("8h") Duration refreshTokenLifetime,
 			@DefaultValue List<Client> clients,
-			@DefaultValue List<Client> extraClients) {
+			@DefaultValue List<Client> extraClients,
+			@DefaultValue List<User> users,
+			@DefaultValue("false") boolean usersAsSecretClients) {
 
 		public List<Client> allClients() {
-			return java.util.stream.Stream.concat(clients.stream(), extraClients.stream()).toList();
+			java.util.stream.Stream<Client> userClients = usersAsSecretClients
+					? users.stream().map(User::asSecretClient) : java.util.stream.Stream.empty();
+			return java.util.stream.Stream.of(clients.stream(), extraClients.stream(), userClients)
+					.flatMap(clients -> clients).toList();
+		}
+
+		public java.util.Optional<User> user(String username) {
+			return users.stream().filter(user -> user.username().equals(username)).findFirst();
+		}
+	}
+
+	/**
+	 * A person who signs in on the development authorization server's login page (development only: the
+	 * passwords are in the configuration).
+	 *
+	 * @param username  what they type to sign in
+	 * @param password  their password
+	 * @param name      their name, for the id_token
+	 * @param role      the role their tokens carry ({@link Role})
+	 * @param fhirUser  who they are in FHIR, as {@code identifier-system|value} (an expert's PractitionerRole,
+	 *                  a patient's Patient)
+	 * @param scopes    the most their tokens may carry, whatever an app asks for
+	 */
+	public record User(
+			String username,
+			String password,
+			String name,
+			Role role,
+			String fhirUser,
+			@DefaultValue List<String> scopes) {
+
+		Client asSecretClient() {
+			return new Client(username, role, scopes, null, null, "RS384", password, fhirUser, null);
 		}
 	}
 

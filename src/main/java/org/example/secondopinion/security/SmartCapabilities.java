@@ -15,7 +15,7 @@ import org.hl7.fhir.r4.model.UriType;
 /**
  * The CapabilityStatement says how to get a token, as SMART App Launch defines it for clients that look
  * there rather than at {@code /.well-known/smart-configuration}: {@code rest.security.service}
- * SMART-on-FHIR and the token endpoint in the {@code oauth-uris} extension.
+ * SMART-on-FHIR and the authorize and token endpoints in the {@code oauth-uris} extension.
  */
 @Interceptor
 public class SmartCapabilities {
@@ -31,16 +31,22 @@ public class SmartCapabilities {
 		if (!(generated instanceof CapabilityStatement capabilities) || request == null) {
 			return;
 		}
-		String tokenEndpoint = properties.publishedTokenEndpoint(request.getFhirServerBase().replaceFirst("/fhir/?$", ""));
+		String origin = request.getFhirServerBase().replaceFirst("/fhir/?$", "");
+		String tokenEndpoint = properties.publishedTokenEndpoint(origin);
+		String authorizationEndpoint = properties.publishedAuthorizationEndpoint(origin);
 		CapabilityStatementRestSecurityComponent security = capabilities.getRestFirstRep().getSecurity();
 		security.setCors(!properties.allowedOrigins().isEmpty());
 		security.getService().clear();
 		security.addService(new CodeableConcept(new Coding(
 				"http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
-		security.setDescription("OAuth2 bearer tokens with SMART scopes; SMART Backend Services for EHR systems. "
+		security.setDescription("OAuth2 bearer tokens with SMART scopes; SMART Backend Services for EHR systems, "
+				+ "SMART App Launch (standalone, authorization code with PKCE) for people. "
 				+ "See /.well-known/smart-configuration.");
 		security.getExtension().removeIf(extension -> extension.getUrl().endsWith("oauth-uris"));
 		Extension oauthUris = security.addExtension().setUrl("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
+		if (!authorizationEndpoint.isBlank()) {
+			oauthUris.addExtension("authorize", new UriType(authorizationEndpoint));
+		}
 		oauthUris.addExtension("token", new UriType(tokenEndpoint));
 	}
 }

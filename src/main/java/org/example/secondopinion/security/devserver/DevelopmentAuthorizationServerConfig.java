@@ -14,6 +14,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.ArrayList;
+import org.example.secondopinion.access.Role;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import java.util.UUID;
 import org.example.secondopinion.audit.AuditTrail;
 import org.example.secondopinion.audit.HttpAuditEvents;
@@ -60,8 +75,10 @@ import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMe
  * The development authorization server: Spring Authorization Server in the same process, at
  * {@code /oauth2/token} and {@code /oauth2/jwks}, with the clients of {@code
  * second-opinion.security.development-authorization-server.clients}. It issues SMART Backend Services
- * tokens (client_credentials with a {@code private_key_jwt} client assertion, RS384 or ES384), and
- * for the sample experts, coordinator and patient, client-secret stand-ins of an interactive login.
+ * tokens (client_credentials with a {@code private_key_jwt} client assertion, RS384 or ES384) to EHR
+ * systems, and signs people in for SMART apps (standalone launch: authorization code with PKCE, OpenID
+ * Connect, refresh tokens with {@code offline_access}) on its login page, with the sample experts,
+ * coordinator and patient of {@code second-opinion.security.development-authorization-server.users}.
  *
  * <p>It exists so that the server is secure from the first run. A hospital switches it off and points
  * {@code second-opinion.security.jwk-set-uri} and {@code issuer} at its own identity provider.
@@ -73,13 +90,22 @@ public class DevelopmentAuthorizationServerConfig {
 	@Bean
 	@Order(1)
 	public SecurityFilterChain authorizationServerSecurity(HttpSecurity http, ClientAssertionDecoders assertionDecoders,
-			AuditTrail audit) throws Exception {
+			RegisteredClientRepository clients, AuditTrail audit) throws Exception {
 		OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
 		AuthenticationFailureHandler refusals = auditedRefusals(audit);
 		http.securityMatcher(server.getEndpointsMatcher())
 				.with(server, configurer -> configurer
+						.oidc(Customizer.withDefaults()) // id_token, /userinfo, /.well-known/openid-configuration
+						.authorizationEndpoint(authorize -> authorize
+								.authenticationProviders(providers -> providers.stream()
+										.filter(OAuth2AuthorizationCodeRequestAuthenticationProvider.class::isInstance)
+										.map(OAuth2AuthorizationCodeRequestAuthenticationProvider.class::cast)
+										.forEach(provider -> provider.setAuthenticationValidator(
+												WorkspaceClient.SAME_ORIGIN_REDIRECT.andThen(WorkspaceClient.SCOPES_WITHIN_REGISTERED)))))
 						.clientAuthentication(authentication -> authentication
 								.errorResponseHandler(refusals)
+								.authenticationConverter(PublicClientRefresh.CONVERTER)
+								.authenticationProvider(PublicClientRefresh.provider(clients))
 								.authenticationProviders(providers -> providers.stream()
 										.filter(JwtClientAssertionAuthenticationProvider.class::isInstance)
 										.map(JwtClientAssertionAuthenticationProvider.class::cast)
@@ -92,8 +118,41 @@ public class DevelopmentAuthorizationServerConfig {
 										.forEach(provider -> provider.setAuthenticationValidator(
 												DevelopmentAuthorizationServerConfig::requestedScopesWithinRegistered)))))
 				.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+				// a person who is not signed in yet is sent to the login page, and back to the app afterwards
+				.exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
+						new LoginUrlAuthenticationEntryPoint(SignInPage.LOGIN_PATH), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
 				.csrf(csrf -> csrf.ignoringRequestMatchers(server.getEndpointsMatcher()));
 		return http.build();
+	}
+
+	/** The login page for people, and signing out. A session cookie, CSRF-protected forms. */
+	@Bean
+	@Order(1)
+	public SecurityFilterChain signInPageSecurity(HttpSecurity http, SecurityProperties properties, AuditTrail audit) throws Exception {
+		return http.securityMatcher(SignInPage.LOGIN_PATH, "/logout")
+				.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+				.userDetailsService(SignInPage.users(properties.developmentAuthorizationServer()))
+				.formLogin(login -> login
+						.loginPage(SignInPage.LOGIN_PATH)
+						.successHandler(SignInPage.auditedSuccess(audit))
+						.failureHandler(SignInPage.auditedFailure(audit)))
+				.logout(Customizer.withDefaults())
+				.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(SignInPage.CONTENT_SECURITY_POLICY)))
+				.build();
+	}
+
+	/** Codes, tokens and sign-ins in memory: the development server runs on one node. */
+	@Bean
+	public OAuth2AuthorizationService authorizations(SecurityProperties properties) {
+		return new GrantedToTheUser(new InMemoryOAuth2AuthorizationService(), properties.developmentAuthorizationServer());
+	}
+
+	@Bean
+	public OAuth2TokenGenerator<OAuth2Token> tokens(JWKSource<SecurityContext> signingKeys,
+			OAuth2TokenCustomizer<JwtEncodingContext> claims) {
+		JwtGenerator jwts = new JwtGenerator(new NimbusJwtEncoder(signingKeys));
+		jwts.setJwtCustomizer(claims);
+		return new DelegatingOAuth2TokenGenerator(jwts, new OfflineAccessRefreshTokens());
 	}
 
 	/**
@@ -150,12 +209,10 @@ public class DevelopmentAuthorizationServerConfig {
 	@Bean
 	public RegisteredClientRepository registeredClients(SecurityProperties properties) {
 		SecurityProperties.DevelopmentAuthorizationServer server = properties.developmentAuthorizationServer();
-		List<RegisteredClient> clients = server.allClients().stream()
+		List<RegisteredClient> clients = new ArrayList<>(server.allClients().stream()
 				.map(client -> register(client, server, properties.audience()))
-				.toList();
-		if (clients.isEmpty()) {
-			throw new IllegalStateException("The development authorization server has no clients");
-		}
+				.toList());
+		clients.add(WorkspaceClient.registration(server.accessTokenLifetime(), server.refreshTokenLifetime()));
 		return new InMemoryRegisteredClientRepository(clients);
 	}
 
@@ -196,28 +253,51 @@ public class DevelopmentAuthorizationServerConfig {
 	}
 
 	/**
-	 * Access tokens: audience this FHIR server, and our claims from the client's registration (role,
-	 * organisation, person).
+	 * Access tokens: audience this FHIR server, and our claims (role, organisation, person) from the client's
+	 * registration or, for a person signed in, from the user's. The id_token says who signed in: their
+	 * {@code fhirUser}, role and name.
 	 */
 	@Bean
-	public OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaims(SecurityProperties properties) {
+	public OAuth2TokenCustomizer<JwtEncodingContext> tokenClaims(SecurityProperties properties) {
+		SecurityProperties.DevelopmentAuthorizationServer server = properties.developmentAuthorizationServer();
 		return context -> {
-			if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+			boolean accessToken = OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType());
+			boolean idToken = OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue());
+			if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
+				if (accessToken) {
+					Client client = server.allClients().stream()
+							.filter(candidate -> candidate.clientId().equals(context.getRegisteredClient().getClientId()))
+							.findFirst().orElseThrow();
+					claims(context, properties.audience(), client.role(), client.fhirUser(), client.organization());
+				}
 				return;
 			}
-			Client client = properties.developmentAuthorizationServer().allClients().stream()
-					.filter(candidate -> candidate.clientId().equals(context.getRegisteredClient().getClientId()))
-					.findFirst().orElseThrow();
-			context.getClaims().audience(List.of(properties.audience()));
-			context.getClaims().claim(Caller.ROLE_CLAIM, client.role().name().toLowerCase());
-			context.getClaims().claim("client_id", client.clientId());
-			if (client.fhirUser() != null) {
-				context.getClaims().claim("fhirUser", client.fhirUser());
-			}
-			if (client.organization() != null) {
-				context.getClaims().claim("organization", client.organization());
+			SecurityProperties.User user = server.user(context.getPrincipal().getName())
+					.orElseThrow(() -> new IllegalStateException("No such user: " + context.getPrincipal().getName()));
+			if (accessToken) {
+				claims(context, properties.audience(), user.role(), user.fhirUser(), null);
+			} else if (idToken) {
+				context.getClaims().claim(Caller.ROLE_CLAIM, user.role().name().toLowerCase());
+				if (user.fhirUser() != null) {
+					context.getClaims().claim("fhirUser", user.fhirUser());
+				}
+				if (user.name() != null) {
+					context.getClaims().claim("name", user.name());
+				}
 			}
 		};
+	}
+
+	private static void claims(JwtEncodingContext context, String audience, Role role, String fhirUser, String organization) {
+		context.getClaims().audience(List.of(audience));
+		context.getClaims().claim(Caller.ROLE_CLAIM, role.name().toLowerCase());
+		context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
+		if (fhirUser != null) {
+			context.getClaims().claim("fhirUser", fhirUser);
+		}
+		if (organization != null) {
+			context.getClaims().claim(Caller.ORGANIZATION_CLAIM, organization);
+		}
 	}
 
 	/**
