@@ -277,10 +277,7 @@ public class DevelopmentAuthorizationServerConfig {
 			if (accessToken) {
 				claims(context, properties.audience(), user.role(), user.fhirUser(), null);
 			} else if (idToken) {
-				context.getClaims().claim(Caller.ROLE_CLAIM, user.role().name().toLowerCase());
-				if (user.fhirUser() != null) {
-					context.getClaims().claim("fhirUser", user.fhirUser());
-				}
+				person(context, user.role(), user.fhirUser());
 				if (user.name() != null) {
 					context.getClaims().claim("name", user.name());
 				}
@@ -290,13 +287,18 @@ public class DevelopmentAuthorizationServerConfig {
 
 	private static void claims(JwtEncodingContext context, String audience, Role role, String fhirUser, String organization) {
 		context.getClaims().audience(List.of(audience));
-		context.getClaims().claim(Caller.ROLE_CLAIM, role.name().toLowerCase());
 		context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
-		if (fhirUser != null) {
-			context.getClaims().claim("fhirUser", fhirUser);
-		}
+		person(context, role, fhirUser);
 		if (organization != null) {
 			context.getClaims().claim(Caller.ORGANIZATION_CLAIM, organization);
+		}
+	}
+
+	/** Who the token is for: the role it acts in and, for a person, who they are in FHIR. Access and id tokens alike. */
+	private static void person(JwtEncodingContext context, Role role, String fhirUser) {
+		context.getClaims().claim(Caller.ROLE_CLAIM, role.name().toLowerCase());
+		if (fhirUser != null) {
+			context.getClaims().claim("fhirUser", fhirUser);
 		}
 	}
 

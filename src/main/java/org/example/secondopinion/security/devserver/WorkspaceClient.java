@@ -73,15 +73,15 @@ final class WorkspaceClient {
 	};
 
 	/**
-	 * Requested scopes: OpenID Connect's by name, SMART scopes within those the client is registered for
+	 * Requested scopes within those the client is registered for, by the rule client_credentials requests
+	 * meet too ({@link SmartScope#isWithinAny}): OpenID Connect's by name, SMART scopes by what they allow
 	 * ({@code user/Task.rs} within {@code user/*.cruds}).
 	 */
 	static final Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> SCOPES_WITHIN_REGISTERED = context -> {
 		OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
 		Set<String> registered = context.getRegisteredClient().getScopes();
 		for (String scope : request.getScopes()) {
-			boolean known = OPENID_SCOPES.contains(scope) ? registered.contains(scope) : SmartScope.isWithinAny(scope, registered);
-			if (!known) {
+			if (!SmartScope.isWithinAny(scope, registered)) {
 				throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE,
 						"The client is not registered for " + scope, null), request);
 			}
