@@ -1,0 +1,70 @@
+// The FHIR API with the signed-in person's token. Every call goes to the public API, so the server's access
+// policy decides what the workspace sees and may do, as for any other client.
+import { FHIR_BASE, session, refresh } from './smart.js';
+
+/** An API refusal, with the OperationOutcome's own words (what to fix) as its message. */
+export class FhirError extends Error {
+	constructor(status, message, outcome) {
+		super(message);
+		this.status = status;
+		this.outcome = outcome;
+	}
+}
+
+export async function request(path, { method = 'GET', body, headers = {}, raw = false } = {}) {
+	let response = await send(path, method, body, headers);
+	if (response.status === 401 && await refresh()) {
+		response = await send(path, method, body, headers);
+	}
+	if (response.status === 401) {
+		window.dispatchEvent(new CustomEvent('workspace:signed-out'));
+	}
+	if (!response.ok) {
+		throw await errorOf(response);
+	}
+	if (raw) return response;
+	return response.status === 204 ? null : response.json();
+}
+
+function send(path, method, body, headers) {
+	const current = session();
+	const url = path.startsWith('http') ? path : FHIR_BASE + '/' + path;
+	return fetch(url, {
+		method,
+		headers: {
+			Accept: 'application/fhir+json',
+			...(body ? { 'Content-Type': 'application/fhir+json' } : {}),
+			...(current ? { Authorization: 'Bearer ' + current.accessToken } : {}),
+			...headers
+		},
+		body: body ? JSON.stringify(body) : undefined
+	});
+}
+
+async function errorOf(response) {
+	const outcome = await response.json().catch(() => null);
+	const issues = outcome && outcome.resourceType === 'OperationOutcome' ? outcome.issue || [] : [];
+	const text = issues.map(issue => [issue.diagnostics || (issue.details && issue.details.text), issue.expression && issue.expression.join(', ')]
+		.filter(Boolean).join(' at ')).filter(Boolean);
+	const message = text.length ? text.join('; ') : 'The server answered ' + response.status + ' ' + response.statusText;
+	return new FhirError(response.status, message, outcome);
+}
+
+export const read = reference => request(reference);
+export const search = (type, params) => request(type + '?' + new URLSearchParams(params).toString());
+export const create = resource => request(resource.resourceType, { method: 'POST', body: resource });
+export const update = resource => request(resource.resourceType + '/' + resource.id, { method: 'PUT', body: resource });
+export const operation = (path, parameters) => request(path, {
+	method: 'POST', body: { resourceType: 'Parameters', parameter: parameters }
+});
+
+/** The resources of a search Bundle, by type, following include/match order. */
+export function resources(bundle, type) {
+	return (bundle.entry || []).map(entry => entry.resource).filter(resource => resource && (!type || resource.resourceType === type));
+}
+
+/** Binary content as a Blob, for showing a record in the page or saving it. */
+export async function binary(url, contentType) {
+	const response = await request(url, { headers: { Accept: contentType || '*/*' }, raw: true });
+	return response.blob();
+}

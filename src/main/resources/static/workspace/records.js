@@ -1,0 +1,98 @@
+// The case's records, each viewable in the page (text, images, PDF) or saved when large. Attachments are
+// fetched with the person's token and shown from a blob: URL, so the browser never asks the API without it.
+import { binary } from './fhir.js';
+import { h, date, codeText, act } from './ui.js';
+
+/** Above this size a record is offered for download only: showing it would hold all of it in the page. */
+const SHOWN_UP_TO = 20 * 1024 * 1024;
+const SHOWN_TYPES = /^(text\/plain|text\/markdown|image\/(png|jpeg|gif|webp)|application\/pdf)/;
+
+let shownUrl = null;
+
+export function documentList(documents, viewer) {
+	if (documents.length === 0) return h('p', { class: 'text-secondary' }, 'No documents.');
+	return h('ul', { class: 'list-group', id: 'documents' }, documents.map(document => h('li', { class: 'list-group-item', 'data-record': 'DocumentReference/' + document.id },
+		h('div', { class: 'fw-semibold' }, codeText(document.type) || document.description || 'Document'),
+		h('div', { class: 'small text-secondary' }, [document.description, date(document.date)].filter(Boolean).join(' · ')),
+		(document.content || []).map((content, index) => attachmentActions(content.attachment || {}, viewer, codeText(document.type) + ' ' + (index + 1))))));
+}
+
+function attachmentActions(attachment, viewer, label) {
+	const type = attachment.contentType || 'application/octet-stream';
+	const size = attachment.size ?? (attachment.data ? Math.floor(attachment.data.length * 3 / 4) : null);
+	const showable = SHOWN_TYPES.test(type) && (size === null || size <= SHOWN_UP_TO);
+	const view = h('button', { type: 'button', class: 'btn btn-sm btn-outline-primary me-2', 'aria-label': 'View ' + label }, 'View');
+	view.addEventListener('click', () => act(view, async () => showIn(viewer, attachment, await blobOf(attachment))));
+	const save = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', 'aria-label': 'Download ' + label }, 'Download');
+	save.addEventListener('click', () => act(save, async () => download(attachment, await blobOf(attachment))));
+	return h('div', { class: 'mt-2 d-flex align-items-center flex-wrap gap-1' },
+		h('span', { class: 'small me-2' }, type, size !== null ? ' · ' + humanSize(size) : ''),
+		showable ? view : null, save);
+}
+
+async function blobOf(attachment) {
+	const type = attachment.contentType || 'application/octet-stream';
+	if (attachment.data) {
+		return new Blob([Uint8Array.from(atob(attachment.data), c => c.charCodeAt(0))], { type });
+	}
+	if (!attachment.url) throw new Error('This record has neither data nor a URL to fetch it from.');
+	const blob = await binary(attachment.url, type);
+	return blob.type ? blob : new Blob([blob], { type });
+}
+
+async function showIn(viewer, attachment, blob) {
+	if (shownUrl) URL.revokeObjectURL(shownUrl);
+	const type = attachment.contentType || blob.type;
+	const title = attachment.title || type;
+	let content;
+	if (type.startsWith('text/')) {
+		content = h('pre', { class: 'record-text', id: 'record-text' }, await blob.text());
+		shownUrl = null;
+	} else {
+		shownUrl = URL.createObjectURL(new Blob([blob], { type }));
+		content = type.startsWith('image/')
+			? h('img', { class: 'record-image', src: shownUrl, alt: title, id: 'record-image' })
+			: h('iframe', { class: 'record-frame', src: shownUrl, title, id: 'record-pdf' });
+	}
+	viewer.replaceChildren(h('h3', { class: 'h6', tabindex: '-1' }, title), content);
+	viewer.hidden = false;
+	viewer.querySelector('h3').focus();
+}
+
+function download(attachment, blob) {
+	const url = URL.createObjectURL(blob);
+	const link = h('a', { href: url, download: attachment.title || 'record' });
+	document.body.append(link);
+	link.click();
+	link.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+function humanSize(bytes) {
+	if (bytes < 1024) return bytes + ' B';
+	if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(0) + ' KB';
+	return (bytes / 1024 / 1024).toFixed(1) + ' MB';
+}
+
+/** Structured records (Observation, Procedure, ...) in the groups $case puts them in. */
+export function structuredRecords(entries) {
+	if (entries.length === 0) return null;
+	const groups = new Map();
+	for (const { group, resource } of entries) {
+		if (!groups.has(group)) groups.set(group, []);
+		groups.get(group).push(resource);
+	}
+	return h('div', { id: 'structured-records' }, [...groups].map(([group, list]) => h('div', { class: 'mb-2' },
+		h('h3', { class: 'h6 text-capitalize' }, group),
+		h('ul', { class: 'small' }, list.map(resource => h('li', { 'data-record': resource.resourceType + '/' + resource.id }, summary(resource)))))));
+}
+
+export function summary(resource) {
+	const what = codeText(resource.code) || codeText(resource.type) || codeText(resource.medicationCodeableConcept)
+		|| resource.description || (resource.modality || []).map(m => m.code).join(', ') || '';
+	const value = resource.valueQuantity ? resource.valueQuantity.value + ' ' + (resource.valueQuantity.unit || '')
+		: resource.valueString || codeText(resource.valueCodeableConcept) || resource.conclusion || '';
+	const when = resource.effectiveDateTime || resource.performedDateTime || resource.started || resource.recordedDate
+		|| resource.onsetDateTime || resource.issued || '';
+	return [resource.resourceType + ':', what, value ? '= ' + value : '', when ? '(' + date(when) + ')' : ''].filter(Boolean).join(' ');
+}
