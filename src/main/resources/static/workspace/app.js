@@ -28,7 +28,7 @@ function renderShell(current) {
 		h('a', { class: 'nav-link', href, 'aria-current': location.hash === href ? 'page' : null }, text)));
 	document.getElementById('user').replaceChildren(
 		h('span', { id: 'signed-in-as' }, current.user.name || 'Signed in', role ? ' (' + role + ')' : ''),
-		h('button', { type: 'button', class: 'btn btn-outline-light btn-sm', onclick: () => { signOut(); location.assign('/workspace/'); } }, 'Sign out'));
+		h('button', { type: 'button', class: 'btn btn-outline-light btn-sm', onclick: () => location.assign(signOut() || '/workspace/') }, 'Sign out'));
 }
 
 function showSignIn(reason) {

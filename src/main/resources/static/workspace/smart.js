@@ -37,7 +37,9 @@ export async function signIn(returnTo) {
 	const smart = await configuration();
 	const verifier = randomString(48);
 	const state = randomString(16);
-	sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo, tokenEndpoint: smart.token_endpoint }));
+	// with this server's own authorization server, signing out also ends the login session (/logout)
+	const logout = new URL(smart.authorization_endpoint).origin === location.origin ? '/logout' : null;
+	sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo, tokenEndpoint: smart.token_endpoint, logout }));
 	const url = new URL(smart.authorization_endpoint);
 	url.search = new URLSearchParams({
 		response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, scope: SCOPES, state,
@@ -62,7 +64,7 @@ export async function completeSignIn() {
 		grant_type: 'authorization_code', code: query.get('code'), redirect_uri: REDIRECT_URI,
 		client_id: CLIENT_ID, code_verifier: pending.verifier
 	});
-	save(pending.tokenEndpoint, tokens);
+	save(pending.tokenEndpoint, tokens, pending.logout);
 	return pending.returnTo || '';
 }
 
@@ -76,10 +78,10 @@ async function tokenRequest(endpoint, form) {
 	return body;
 }
 
-function save(tokenEndpoint, tokens) {
+function save(tokenEndpoint, tokens, logout) {
 	const claims = tokens.id_token ? decodeJwt(tokens.id_token) : {};
 	sessionStorage.setItem(KEY, JSON.stringify({
-		tokenEndpoint, accessToken: tokens.access_token, refreshToken: tokens.refresh_token || null,
+		tokenEndpoint, logout, accessToken: tokens.access_token, refreshToken: tokens.refresh_token || null,
 		scope: tokens.scope || '', user: { name: claims.name, role: claims.second_opinion_role, fhirUser: claims.fhirUser }
 	}));
 }
@@ -103,7 +105,7 @@ export async function refresh() {
 			grant_type: 'refresh_token', refresh_token: current.refreshToken, client_id: CLIENT_ID
 		});
 		const user = current.user;
-		save(current.tokenEndpoint, tokens);
+		save(current.tokenEndpoint, tokens, current.logout);
 		const renewed = session();
 		renewed.user = renewed.user.role ? renewed.user : user;
 		sessionStorage.setItem(KEY, JSON.stringify(renewed));
@@ -113,6 +115,9 @@ export async function refresh() {
 	}
 }
 
+/** Drops the tokens; answers where to send the browser to end the login session too, if anywhere. */
 export function signOut() {
+	const current = session();
 	sessionStorage.removeItem(KEY);
+	return current?.logout || null;
 }

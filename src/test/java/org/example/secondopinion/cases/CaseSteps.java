@@ -17,7 +17,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
 
 /** The steps of a case as an EHR, the coordinator and an expert take them over HTTP, for the case tests. */
-abstract class CaseSteps extends FhirServerIT {
+public abstract class CaseSteps extends FhirServerIT {
 
 	protected static final String EXPERTS = "https://second-opinion.example.org/fhir/id/expert";
 	protected static final String SO_CODES = "https://second-opinion.example.org/fhir/CodeSystem/so-codes";

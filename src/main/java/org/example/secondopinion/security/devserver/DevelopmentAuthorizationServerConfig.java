@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import org.example.secondopinion.access.Role;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -66,6 +68,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -136,7 +139,20 @@ public class DevelopmentAuthorizationServerConfig {
 						.loginPage(SignInPage.LOGIN_PATH)
 						.successHandler(SignInPage.auditedSuccess(audit))
 						.failureHandler(SignInPage.auditedFailure(audit)))
-				.logout(Customizer.withDefaults())
+				.logout(logout -> logout
+						// GET too, so that an app's "Sign out" link ends the login session; what a forged GET can do
+						// is sign someone out, nothing more
+						.logoutRequestMatcher(new OrRequestMatcher(
+								PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/logout"),
+								PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/logout")))
+						.addLogoutHandler((request, response, authentication) -> {
+							if (authentication != null) {
+								audit.record(HttpAuditEvents.event(request, 200, "Signed out: " + authentication.getName()));
+							}
+						})
+						// an app's link comes back to the workspace, which offers to sign in again
+						.logoutSuccessHandler((request, response, authentication) -> response.sendRedirect(
+								HttpMethod.GET.matches(request.getMethod()) ? WorkspaceClient.REDIRECT_PATH : SignInPage.LOGIN_PATH + "?logout")))
 				.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(SignInPage.CONTENT_SECURITY_POLICY)))
 				.build();
 	}

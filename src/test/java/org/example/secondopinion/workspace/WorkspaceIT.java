@@ -1,0 +1,262 @@
+package org.example.secondopinion.workspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.time.Instant;
+import org.example.secondopinion.cases.CaseSteps;
+import org.example.secondopinion.cases.SampleCase;
+import org.example.secondopinion.notify.NotificationReceiver;
+import org.example.secondopinion.notify.TestSubscriptions;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The workspace in a real Chromium against the real server: people sign in on the login page (SMART App
+ * Launch with PKCE) and do their work through the pages, which call the public FHIR API with their token.
+ * What the pages store is checked over HTTP afterwards, as an EHR would read it.
+ */
+class WorkspaceIT extends CaseSteps {
+
+	private static final String SD = "https://second-opinion.example.org/fhir/StructureDefinition/";
+
+	private Browser browser;
+
+	@AfterEach
+	void closeBrowser() {
+		if (browser != null) {
+			browser.close();
+		}
+	}
+
+	@Test
+	void expertReadsTheRecordsAsksTheReferrerAndSignsAndAmendsTheOpinion() {
+		SampleCase sample = new SampleCase("st-elsewhere.example.org");
+		assertThat(postBundle(sample.file("02-sarcoma-request.json")).statusCode()).isEqualTo(200);
+		ServiceRequest request = request(sample);
+		String expert = assignedExpertUsername(task(request));
+
+		browser = Browser.start(1280, 800);
+		browser.signIn(origin(), expert, "dev-" + expert);
+		WebElement row = browser.find("#worklist tr[data-case='" + request.getIdPart() + "']");
+		assertThat(row.getAttribute("data-state")).isEqualTo("assigned");
+		browser.screenshot("worklist", "workspace-worklist");
+		row.findElement(By.tagName("a")).click();
+
+		// the case page: the question, the original diagnosis, completeness, the records
+		assertThat(browser.find("#question").getText()).contains("is this really a lipoma?");
+		assertThat(browser.find("#diagnosis").getText()).containsIgnoringCase("lipoma");
+		assertThat(browser.find("#completeness-result").getAttribute("data-complete")).isEqualTo("true");
+		browser.click("#documents button[aria-label^='View Surgical pathology report']");
+		assertThat(browser.find("#record-text").getText()).containsIgnoringCase("myxoid");
+
+		// a question to the referrer puts the case on hold
+		browser.find("#question-text").sendKeys("Were the margins inked before the specimen was sliced?");
+		browser.click("#ask");
+		browser.await(ExpectedConditions.attributeToBe(By.cssSelector("#case-summary"), "data-state", "awaiting-information"));
+		assertThat(browser.find("#messages").getText()).contains("Were the margins inked");
+
+		// the referrer answers over the API; the case returns to review
+		Communication question = (Communication) client().search().byUrl("Communication?based-on=ServiceRequest/" + request.getIdPart())
+				.returnBundle(Bundle.class).execute().getEntryFirstRep().getResource();
+		Communication answer = message(request, request.getRequester().getReference(), question.getSender().getReference(),
+				"Yes, inked blue (deep) and black (superficial) before slicing.");
+		answer.addInResponseTo(new Reference("Communication/" + question.getIdPart()));
+		client().create().resource(answer).execute();
+		browser.driver.navigate().refresh();
+		browser.await(ExpectedConditions.attributeToBe(By.cssSelector("#case-summary"), "data-state", "in-review"));
+
+		// the opinion form: saved as preliminary, then signed
+		browser.click("#concordance-changed");
+		browser.find("#conclusion").sendKeys("Myxoid liposarcoma of the left thigh, not a lipoma.");
+		Select codes = new Select(browser.find("#diagnosis-code"));
+		assertThat(codes.getOptions()).hasSizeGreaterThan(10);
+		codes.selectByVisibleText(codes.getOptions().stream().map(WebElement::getText)
+				.filter(text -> text.startsWith("Liposarcoma")).findFirst().orElseThrow());
+		browser.find("#rationale").sendKeys("Plexiform capillaries in a myxoid stroma with lipoblasts.");
+		for (int index = 0; index < 3; index++) {
+			browser.click("#reviewed-" + index);
+		}
+		browser.find("#recommendations").sendKeys("DDIT3 FISH on block A3\nRe-excision at a sarcoma centre");
+		new Select(browser.find("#impact")).selectByValue("major");
+		browser.click("#save-preliminary");
+		browser.find("#draft-saved");
+		assertThat(browser.find("#conclusion").getAttribute("value")).isEqualTo("Myxoid liposarcoma of the left thigh, not a lipoma.");
+		browser.screenshot("opinion-form", "workspace-opinion");
+
+		browser.click("#sign-final");
+		assertThat(browser.find("#message .alert-danger").getText()).contains("Tick the box");
+		browser.click("#sign-confirm");
+		browser.click("#sign-final");
+		assertThat(browser.find("#opinion-read").getAttribute("data-status")).isEqualTo("final");
+		browser.screenshot("case-completed", "workspace-case");
+
+		DiagnosticReport stored = opinionOf(request);
+		assertThat(stored.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.FINAL);
+		assertThat(stored.getExtensionByUrl(SD + "so-concordance").getValue().primitiveValue()).isEqualTo("changed");
+		assertThat(stored.getExtensionsByUrl(SD + "so-records-reviewed")).hasSize(3);
+		assertThat(stored.getExtensionsByUrl(SD + "so-recommendation")).extracting(e -> e.getValue().primitiveValue())
+				.containsExactly("DDIT3 FISH on block A3", "Re-excision at a sarcoma centre");
+		assertThat(stored.getConclusionCodeFirstRep().getCodingFirstRep().getSystem()).isEqualTo("http://snomed.info/sct");
+		assertThat(businessStatus(task(request))).isEqualTo("completed");
+
+		// amending needs a reason; the server's refusal would say so too, the form says it first
+		browser.click("#amend");
+		browser.find("#conclusion").sendKeys(" FISH confirmed the DDIT3 rearrangement.");
+		browser.click("#save-amendment");
+		assertThat(browser.find("#message .alert-danger").getText()).contains("reason for the amendment");
+		browser.find("#amendment-reason").sendKeys("FISH result added");
+		browser.click("#save-amendment");
+		assertThat(browser.find("#opinion-read").getAttribute("data-status")).isEqualTo("amended");
+		DiagnosticReport amended = opinionOf(request);
+		assertThat(amended.getIdPart()).isEqualTo(stored.getIdPart());
+		assertThat(amended.getConclusion()).endsWith("FISH confirmed the DDIT3 rearrangement.");
+		assertThat(amended.getExtensionByUrl(SD + "so-amendment-reason").getValue().primitiveValue()).isEqualTo("FISH result added");
+	}
+
+	@Test
+	void coordinatorSeesTheQueueAssignsOneCaseAndRejectsAnother() {
+		// a case no expert's specialties match waits in triage for the coordinator
+		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+		assertThat(postBundle(inTriage(sample.file("06-lipoma-request.json"))).statusCode()).isEqualTo(200);
+		ServiceRequest triaged = request(sample);
+		Task waiting = task(triaged);
+		assertThat(businessStatus(waiting)).as(waiting.getStatusReason().getText()).isEqualTo("triage");
+		SampleCase other = new SampleCase("lakeside-clinic.example.org");
+		assertThat(postBundle(inTriage(other.file("06-lipoma-request.json"))).statusCode()).isEqualTo(200);
+		ServiceRequest declined = request(other);
+
+		browser = Browser.start(1280, 800);
+		browser.signIn(origin(), "coordinator", "dev-coordinator");
+		browser.find("#queue-triage tr[data-case='" + triaged.getIdPart() + "']");
+		browser.screenshot("queue", "workspace-queue");
+		browser.click("#queue-triage tr[data-case='" + triaged.getIdPart() + "'] a");
+
+		browser.click("#find-experts");
+		WebElement firstExpert = browser.find("#assign-form input[name=expert]");
+		String chosen = firstExpert.getAttribute("value");
+		assertThat(browser.find("#assign-form").getText()).contains(":"); // each expert with the reason matching gave
+		browser.click("#expert-0");
+		browser.find("#assign-reason").sendKeys("Soft-tissue pathology review");
+		browser.click("#assign");
+		browser.await(ExpectedConditions.attributeToBe(By.cssSelector("#case-summary"), "data-state", "assigned"));
+		browser.screenshot("assigned", "workspace-assign");
+		Task assigned = task(triaged);
+		assertThat(assigned.getOwner().getReference()).isEqualTo(chosen);
+		assertThat(assigned.getStatusReason().getText()).contains("Soft-tissue pathology review");
+
+		browser.driver.get(origin() + "/workspace/#/case/" + declined.getIdPart());
+		browser.click("#reject");
+		assertThat(browser.find("#message .alert-danger").getText()).contains("reason for rejecting");
+		browser.find("#reject-reason").sendKeys("Outside the centre's scope: a lipoma needs no second opinion");
+		browser.click("#reject");
+		browser.await(ExpectedConditions.attributeToBe(By.cssSelector("#case-summary"), "data-state", "rejected"));
+		assertThat(businessStatus(task(declined))).isEqualTo("rejected");
+		assertThat(task(declined).getStatusReason().getText()).contains("Outside the centre's scope");
+	}
+
+	@Test
+	void coordinatorSeesFailingNotifications() throws Exception {
+		try (NotificationReceiver receiver = NotificationReceiver.start()) {
+			receiver.goDown();
+			String family = "Unreachable" + System.nanoTime();
+			String endpoint = receiver.url("/down");
+			String subscription = client().create().resource(TestSubscriptions.criteria("Patient?family=" + family, endpoint))
+					.execute().getId().toUnqualifiedVersionless().getValue();
+			awaitActive(subscription);
+			client().create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(family))).execute();
+			Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+			while (receiver.refusedCount() < 2 && Instant.now().isBefore(deadline)) {
+				NotificationReceiver.pause(Duration.ofMillis(100));
+			}
+			assertThat(receiver.refusedCount()).isGreaterThanOrEqualTo(2);
+
+			browser = Browser.start(1280, 800);
+			browser.signIn(origin(), "coordinator", "dev-coordinator");
+			browser.click("a[href='#/notifications']");
+			WebElement table = browser.find("#notifications");
+			List<WebElement> rows = table.findElements(By.cssSelector("tr[data-notification]")).stream()
+					.filter(row -> row.getText().contains(endpoint)).toList();
+			assertThat(rows).isNotEmpty();
+			assertThat(rows.get(0).getText()).contains(subscription).contains("503");
+			browser.screenshot("notifications", "workspace-notifications");
+		}
+	}
+
+	@Test
+	void pagesWorkAtTabletWidthAndByKeyboard() {
+		SampleCase sample = new SampleCase("st-elsewhere.example.org");
+		assertThat(postBundle(sample.file("02-sarcoma-request.json")).statusCode()).isEqualTo(200);
+		ServiceRequest request = request(sample);
+		String expert = assignedExpertUsername(task(request));
+
+		browser = Browser.start(768, 1024);
+		browser.driver.get(origin() + "/workspace/");
+		// keyboard only: the sign-in button has the focus, Enter follows it; the login form is filled by typing
+		browser.find("#sign-in");
+		browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+		browser.find("#username").sendKeys(expert, Keys.TAB, "dev-" + expert, Keys.ENTER);
+		browser.find("#worklist tr[data-case='" + request.getIdPart() + "'] a").sendKeys(Keys.ENTER);
+		browser.find("#case-summary");
+		// the new page's heading has the focus, for screen readers and keyboard users
+		assertThat(browser.driver.switchTo().activeElement().getTagName()).isEqualTo("h1");
+		JavascriptExecutor page = (JavascriptExecutor) browser.driver;
+		assertThat((Boolean) page.executeScript("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+				.as("no horizontal scrolling at tablet width").isTrue();
+		// every form control has a label
+		Object unlabelled = page.executeScript("return [...document.querySelectorAll('main input, main select, main textarea')]"
+				+ ".filter(c => c.type !== 'hidden' && c.labels.length === 0 && !c.getAttribute('aria-label')).map(c => c.id)");
+		assertThat((List<?>) unlabelled).isEmpty();
+		browser.screenshot("case-tablet", "workspace-tablet");
+	}
+
+	/** The username of the expert the case was assigned to: the sample users are named by their identifier. */
+	private String assignedExpertUsername(Task task) {
+		assertThat(businessStatus(task)).isEqualTo("assigned");
+		PractitionerRole expert = client().read().resource(PractitionerRole.class).withId(task.getOwner().getReferenceElement().getIdPart()).execute();
+		return expert.getIdentifier().stream().filter(identifier -> EXPERTS.equals(identifier.getSystem())).findFirst().orElseThrow().getValue();
+	}
+
+	private DiagnosticReport opinionOf(ServiceRequest request) {
+		Bundle found = client().search().byUrl("DiagnosticReport?based-on=ServiceRequest/" + request.getIdPart()).returnBundle(Bundle.class).execute();
+		assertThat(found.getEntry()).hasSize(1);
+		return (DiagnosticReport) found.getEntryFirstRep().getResource();
+	}
+
+	/** The request asks for a specialty no expert of the directory has (its kind of case), so matching finds nobody. */
+	private static String inTriage(String bundle) {
+		assertThat(bundle).contains("\"code\": \"musculoskeletal-radiology\"");
+		return bundle.replace("\"code\": \"musculoskeletal-radiology\"", "\"code\": \"bone-soft-tissue-tumour\"");
+	}
+
+	private void awaitActive(String subscription) {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+		while (Instant.now().isBefore(deadline)) {
+			org.hl7.fhir.r4.model.Subscription stored = client().read().resource(org.hl7.fhir.r4.model.Subscription.class)
+					.withId(new org.hl7.fhir.r4.model.IdType(subscription).getIdPart()).execute();
+			if (stored.getStatus() == org.hl7.fhir.r4.model.Subscription.SubscriptionStatus.ACTIVE) {
+				return;
+			}
+			NotificationReceiver.pause(Duration.ofMillis(100));
+		}
+		throw new AssertionError("subscription not active: " + subscription);
+	}
+}
