@@ -48,9 +48,9 @@ public abstract class FhirServerIT {
 
 	protected static final FhirContext FHIR = FhirContext.forR4Cached();
 
-	/** What a sample expert asks for: its cases and their records, the patient's history, its opinions and messages. */
+	/** What a sample expert asks for: its cases and their records, the patient's history, its opinions and messages, the value sets of its pick lists. */
 	protected static final String EXPERT_SCOPES = "user/ServiceRequest.rs user/Task.rus user/Patient.rs user/Communication.crs "
-			+ "user/DiagnosticReport.crus user/Practitioner.rs user/PractitionerRole.rs user/Organization.rs user/Bundle.rs "
+			+ "user/DiagnosticReport.crus user/Practitioner.rs user/PractitionerRole.rs user/Organization.rs user/ValueSet.rs user/Bundle.rs "
 			+ ResourceKinds.CLINICAL_RECORD.stream().filter(type -> !"DiagnosticReport".equals(type))
 					.map(type -> "user/" + type + ".rs").collect(Collectors.joining(" "));
 

@@ -11,9 +11,11 @@ import org.example.secondopinion.lifecycle.ExpertReference;
 import org.example.secondopinion.lifecycle.OpinionRules;
 import org.example.secondopinion.lifecycle.OpinionWrite;
 import org.example.secondopinion.lifecycle.RuleViolation;
+import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -87,7 +89,14 @@ public class OpinionWorkflow {
 				performers,
 				CaseTask.stateOf(task),
 				task.hasOwner() ? task.getOwner().getReference() : null,
-				anotherFinal);
+				anotherFinal,
+				amendmentReason(opinion));
+	}
+
+	/** The reason the opinion gives for its amendment (extension so-amendment-reason); null when it gives none. */
+	private static String amendmentReason(DiagnosticReport opinion) {
+		Extension reason = opinion.getExtensionByUrl(SecondOpinionIg.AMENDMENT_REASON);
+		return reason == null || reason.getValue() == null ? null : reason.getValue().primitiveValue();
 	}
 
 	/**

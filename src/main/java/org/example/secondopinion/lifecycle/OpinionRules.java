@@ -19,6 +19,9 @@ import java.util.Set;
  * {@link CaseEvent#FINAL_OPINION} (assigned or in review; not while a question is pending).</li>
  * <li>{@value #AMEND_ONLY_FINAL} (422): amended, corrected or appended only replaces a final (or
  * already amended) opinion; a final opinion already stored is changed only that way.</li>
+ * <li>{@value #AMEND_WITH_REASON} (422): amending, correcting or appending to a released opinion says why,
+ * in the extension {@value #AMENDMENT_REASON_EXTENSION}: the referrer has read the opinion and acted on it,
+ * so the change must explain itself.</li>
  * <li>{@value #NO_RETURN_TO_PRELIMINARY} (422): a released opinion does not go back to a draft.</li>
  * </ul>
  *
@@ -34,6 +37,10 @@ public final class OpinionRules {
 	public static final String FINAL_NEEDS_OPEN_REVIEW = "final-opinion-needs-open-review";
 	public static final String AMEND_ONLY_FINAL = "amend-only-final";
 	public static final String NO_RETURN_TO_PRELIMINARY = "no-return-to-preliminary";
+	public static final String AMEND_WITH_REASON = "amend-with-reason";
+
+	/** The extension that carries the reason (fhir-profiles/StructureDefinition-so-amendment-reason.json). */
+	public static final String AMENDMENT_REASON_EXTENSION = "https://second-opinion.example.org/fhir/StructureDefinition/so-amendment-reason";
 
 	private static final String FINAL = "final";
 	private static final Set<String> AMENDMENTS = Set.of("amended", "corrected", "appended");
@@ -112,6 +119,11 @@ public final class OpinionRules {
 			violations.add(new RuleViolation(AMEND_ONLY_FINAL,
 					"Status " + status + " only replaces a final opinion; this opinion "
 							+ (previous == null ? "is new" : "is " + previous) + ": write it as preliminary or final", 422));
+		}
+		if (AMENDMENTS.contains(status) && isReleased(previous) && !write.hasAmendmentReason()) {
+			violations.add(new RuleViolation(AMEND_WITH_REASON,
+					"Status " + status + " changes an opinion that is already " + previous + ": add the extension "
+							+ AMENDMENT_REASON_EXTENSION + " to the DiagnosticReport, its valueString saying why", 422));
 		}
 		if (FINAL.equals(status) && isReleased(previous)) {
 			violations.add(new RuleViolation(AMEND_ONLY_FINAL,

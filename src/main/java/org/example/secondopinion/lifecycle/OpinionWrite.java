@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param caseState                 the case's state before this write
  * @param assignedExpertRef         the Task.owner reference of the case; null when no expert is assigned
  * @param anotherFinalOpinionExists whether another opinion of the same request is already final (or amended)
+ * @param amendmentReason           the reason for an amendment the write carries (extension so-amendment-reason); null when none
  */
 public record OpinionWrite(
 		String opinionStatus,
@@ -22,7 +23,8 @@ public record OpinionWrite(
 		List<String> performerRefs,
 		CaseState caseState,
 		String assignedExpertRef,
-		boolean anotherFinalOpinionExists) {
+		boolean anotherFinalOpinionExists,
+		String amendmentReason) {
 
 	public OpinionWrite {
 		Objects.requireNonNull(opinionStatus, "opinionStatus");
@@ -31,5 +33,16 @@ public record OpinionWrite(
 		if (isNewResource && previousStatus != null) {
 			throw new IllegalArgumentException("A new opinion has no previous status, got " + previousStatus);
 		}
+	}
+
+	/** The same write carrying this amendment reason. */
+	public OpinionWrite withAmendmentReason(String reason) {
+		return new OpinionWrite(opinionStatus, isNewResource, previousStatus, performerRefs, caseState,
+				assignedExpertRef, anotherFinalOpinionExists, reason);
+	}
+
+	/** Whether the write says why it amends the opinion (a reason that is not blank). */
+	public boolean hasAmendmentReason() {
+		return amendmentReason != null && !amendmentReason.isBlank();
 	}
 }

@@ -19,7 +19,9 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.r4.model.ValueSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each sample case from submission to final opinion, and the changes a case refuses, over HTTP. */
 class CaseLifecycleIT extends CaseSteps {
+
+	private static final String AMENDMENT_REASON = "https://second-opinion.example.org/fhir/StructureDefinition/so-amendment-reason";
+	private static final String DIAGNOSES = "https://second-opinion.example.org/fhir/ValueSet/so-diagnosis";
 
 	static Stream<Arguments> sampleCases() {
 		return Stream.of(
@@ -161,6 +166,7 @@ class CaseLifecycleIT extends CaseSteps {
 		DiagnosticReport finalOpinion = expert.read().resource(DiagnosticReport.class).withId(stored.getIdElement().toUnqualifiedVersionless()).execute();
 		finalOpinion.setStatus(DiagnosticReport.DiagnosticReportStatus.AMENDED);
 		finalOpinion.setConclusion(finalOpinion.getConclusion() + " Addendum: the ultrasound of 2026-06-30 changes nothing.");
+		finalOpinion.addExtension(AMENDMENT_REASON, new StringType("The referrer sent the ultrasound of 2026-06-30"));
 		expert.update().resource(finalOpinion).execute();
 
 		assertThat(businessStatus(task(request))).isEqualTo("completed");
@@ -168,6 +174,46 @@ class CaseLifecycleIT extends CaseSteps {
 		assertThat(history.getEntry()).extracting(entry -> ((DiagnosticReport) entry.getResource()).getStatus())
 				.contains(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY, DiagnosticReport.DiagnosticReportStatus.FINAL,
 						DiagnosticReport.DiagnosticReportStatus.AMENDED);
+	}
+
+	@Test
+	void anAmendmentWithoutAReasonIsRefusedAndLeavesTheOpinionAndTheCaseAsTheyWere() {
+		SampleCase sample = new SampleCase("lakeside-clinic.example.org");
+		postBundle(sample.file("06-lipoma-request.json"));
+		assertThat(postBundleAs("expert-herrera", sample.file("07-lipoma-opinion.json")).statusCode()).isEqualTo(200);
+		ServiceRequest request = request(sample);
+		DiagnosticReport released = (DiagnosticReport) client().search()
+				.byUrl("DiagnosticReport?based-on=" + request.getIdElement().toUnqualifiedVersionless().getValue())
+				.returnBundle(Bundle.class).execute().getEntryFirstRep().getResource();
+		String version = released.getMeta().getVersionId();
+
+		DiagnosticReport amended = released.copy();
+		amended.setStatus(DiagnosticReport.DiagnosticReportStatus.AMENDED);
+		amended.setConclusion(released.getConclusion() + " Addendum: margins clear on review.");
+		HttpResponse<String> response = as(expertToken("expert-herrera"), "PUT",
+				"/DiagnosticReport/" + released.getIdElement().getIdPart(), FHIR.newJsonParser().encodeResourceToString(amended));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+		assertThat(response.body()).contains("amend-with-reason").contains(AMENDMENT_REASON);
+		DiagnosticReport stored = client().read().resource(DiagnosticReport.class)
+				.withId(released.getIdElement().toUnqualifiedVersionless()).execute();
+		assertThat(stored.getMeta().getVersionId()).isEqualTo(version);
+		assertThat(stored.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.FINAL);
+		assertThat(stored.getConclusion()).isEqualTo(released.getConclusion());
+		assertThat(businessStatus(task(request))).isEqualTo("completed");
+	}
+
+	@Test
+	void anExpertReadsTheDiagnosesOfferedForAnOpinion() {
+		IGenericClient expert = clientWithToken(expertToken("expert-herrera"));
+
+		Bundle found = expert.search().byUrl("ValueSet?url=" + UrlUtil.escapeUrlParam(DIAGNOSES)).returnBundle(Bundle.class).execute();
+
+		assertThat(found.getEntry()).hasSize(1);
+		ValueSet diagnoses = (ValueSet) found.getEntryFirstRep().getResource();
+		assertThat(diagnoses.getCompose().getIncludeFirstRep().getSystem()).isEqualTo("http://snomed.info/sct");
+		assertThat(diagnoses.getCompose().getIncludeFirstRep().getConcept())
+				.extracting(ValueSet.ConceptReferenceComponent::getCode).contains("134328007", "1163405004");
 	}
 
 	@Test

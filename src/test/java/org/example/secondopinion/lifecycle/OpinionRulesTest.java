@@ -15,6 +15,7 @@ class OpinionRulesTest {
 
 	private static final String EXPERT = "PractitionerRole/expert-1";
 	private static final String OTHER_EXPERT = "PractitionerRole/expert-2";
+	private static final String REASON = "Answers the referrer's question about margins";
 
 	private final OpinionRules rules = new OpinionRules();
 
@@ -32,7 +33,7 @@ class OpinionRulesTest {
 
 	@Test
 	void anOpinionByAnExpertNotAssignedIsRejected() {
-		OpinionWrite write = new OpinionWrite("preliminary", true, null, List.of(OTHER_EXPERT), IN_REVIEW, EXPERT, false);
+		OpinionWrite write = new OpinionWrite("preliminary", true, null, List.of(OTHER_EXPERT), IN_REVIEW, EXPERT, false, null);
 
 		assertThat(rules.check(write)).singleElement().satisfies(violation -> {
 			assertThat(violation.rule()).isEqualTo("opinion-by-assigned-expert");
@@ -43,7 +44,7 @@ class OpinionRulesTest {
 
 	@Test
 	void anOpinionOnACaseWithNoExpertAssignedIsRejected() {
-		OpinionWrite write = new OpinionWrite("preliminary", true, null, List.of(EXPERT), TRIAGE, null, false);
+		OpinionWrite write = new OpinionWrite("preliminary", true, null, List.of(EXPERT), TRIAGE, null, false, null);
 
 		assertThat(rules.check(write)).extracting(RuleViolation::rule).containsExactly("opinion-by-assigned-expert");
 		assertThat(rules.check(write).get(0).message()).contains("No expert is assigned").contains("in triage");
@@ -53,7 +54,7 @@ class OpinionRulesTest {
 	void theAssignedExpertIsRecognisedHoweverTheReferenceIsWritten() {
 		OpinionWrite write = new OpinionWrite("preliminary", true, null,
 				List.of("Practitioner/p-9", "https://so.example.org/fhir/PractitionerRole/expert-1/_history/4"),
-				IN_REVIEW, EXPERT, false);
+				IN_REVIEW, EXPERT, false, null);
 
 		assertThat(rules.check(write)).isEmpty();
 	}
@@ -72,7 +73,7 @@ class OpinionRulesTest {
 
 	@Test
 	void aSecondFinalOpinionIsRejected() {
-		OpinionWrite write = new OpinionWrite("final", true, null, List.of(EXPERT), COMPLETED, EXPERT, true);
+		OpinionWrite write = new OpinionWrite("final", true, null, List.of(EXPERT), COMPLETED, EXPERT, true, null);
 
 		assertThat(rules.check(write)).singleElement().satisfies(violation -> {
 			assertThat(violation.rule()).isEqualTo("one-final-opinion");
@@ -100,8 +101,42 @@ class OpinionRulesTest {
 	@ParameterizedTest(name = "{0} replaces a final opinion")
 	@ValueSource(strings = {"amended", "corrected", "appended"})
 	void aFinalOpinionMayBeAmendedOrCorrected(String status) {
-		assertThat(rules.check(update("final", status, COMPLETED))).isEmpty();
-		assertThat(rules.check(update("amended", status, COMPLETED))).isEmpty();
+		assertThat(rules.check(amendment("final", status))).isEmpty();
+		assertThat(rules.check(amendment("amended", status))).isEmpty();
+	}
+
+	@ParameterizedTest(name = "{0} of a released opinion without a reason is rejected")
+	@ValueSource(strings = {"amended", "corrected", "appended"})
+	void anAmendmentWithoutAReasonIsRejectedNamingTheExtension(String status) {
+		for (String previous : List.of("final", "amended")) {
+			assertThat(rules.check(update(previous, status, COMPLETED))).singleElement().satisfies(violation -> {
+				assertThat(violation.rule()).isEqualTo("amend-with-reason");
+				assertThat(violation.httpStatus()).isEqualTo(422);
+				assertThat(violation.message()).contains("already " + previous)
+						.contains("https://second-opinion.example.org/fhir/StructureDefinition/so-amendment-reason");
+			});
+		}
+	}
+
+	@ParameterizedTest(name = "reason \"{0}\" is no reason")
+	@ValueSource(strings = {"", "  ", "\t\n"})
+	void aBlankReasonIsNoReason(String blank) {
+		assertThat(rules.check(update("final", "amended", COMPLETED).withAmendmentReason(blank)))
+				.extracting(RuleViolation::rule).containsExactly("amend-with-reason");
+	}
+
+	@Test
+	void anAmendmentThatIsRefusedForAnotherRuleIsNotAskedForAReason() {
+		// amending a draft is wrong whatever the reason: only amend-only-final is reported
+		assertThat(rules.check(update("preliminary", "amended", IN_REVIEW))).extracting(RuleViolation::rule)
+				.containsExactly("amend-only-final");
+	}
+
+	@Test
+	void draftsAndTheFirstFinalOpinionNeedNoReason() {
+		assertThat(rules.check(update("preliminary", "preliminary", IN_REVIEW))).isEmpty();
+		assertThat(rules.check(update("preliminary", "final", IN_REVIEW))).isEmpty();
+		assertThat(rules.check(newOpinion("final", ASSIGNED))).isEmpty();
 	}
 
 	@ParameterizedTest(name = "{0} without a final opinion before it is rejected")
@@ -132,7 +167,7 @@ class OpinionRulesTest {
 
 	@Test
 	void everyBrokenRuleIsReportedAtOnce() {
-		OpinionWrite write = new OpinionWrite("amended", true, null, List.of(OTHER_EXPERT), CANCELLED, EXPERT, false);
+		OpinionWrite write = new OpinionWrite("amended", true, null, List.of(OTHER_EXPERT), CANCELLED, EXPERT, false, null);
 
 		assertThat(rules.check(write)).extracting(RuleViolation::rule)
 				.containsExactlyInAnyOrder("opinion-by-assigned-expert", "opinion-on-closed-case", "amend-only-final");
@@ -158,15 +193,19 @@ class OpinionRulesTest {
 
 	@Test
 	void aNewOpinionHasNoPreviousStatus() {
-		assertThatThrownBy(() -> new OpinionWrite("final", true, "preliminary", List.of(EXPERT), IN_REVIEW, EXPERT, false))
+		assertThatThrownBy(() -> new OpinionWrite("final", true, "preliminary", List.of(EXPERT), IN_REVIEW, EXPERT, false, null))
 				.isInstanceOf(IllegalArgumentException.class);
 	}
 
 	private static OpinionWrite newOpinion(String status, CaseState state) {
-		return new OpinionWrite(status, true, null, List.of(EXPERT), state, EXPERT, false);
+		return new OpinionWrite(status, true, null, List.of(EXPERT), state, EXPERT, false, null);
 	}
 
 	private static OpinionWrite update(String previous, String status, CaseState state) {
-		return new OpinionWrite(status, false, previous, List.of(EXPERT), state, EXPERT, false);
+		return new OpinionWrite(status, false, previous, List.of(EXPERT), state, EXPERT, false, null);
+	}
+
+	private static OpinionWrite amendment(String previous, String status) {
+		return update(previous, status, COMPLETED).withAmendmentReason(REASON);
 	}
 }
