@@ -26,9 +26,21 @@ export async function request(path, { method = 'GET', body, headers = {}, raw = 
 	return response.status === 204 ? null : response.json();
 }
 
+/**
+ * The URL of a call: relative to the FHIR base, or absolute on it. Anything else is refused, so that the
+ * token never goes to another server, whatever URL a record carries.
+ */
+export function apiUrl(path) {
+	const url = new URL(path, FHIR_BASE + '/');
+	if (url.origin !== location.origin || !url.pathname.startsWith(new URL(FHIR_BASE).pathname + '/')) {
+		throw new Error('Not a URL of this server\'s FHIR API: ' + path);
+	}
+	return url.href;
+}
+
 function send(path, method, body, headers) {
 	const current = session();
-	const url = path.startsWith('http') ? path : FHIR_BASE + '/' + path;
+	const url = apiUrl(path);
 	return fetch(url, {
 		method,
 		headers: {

@@ -1,6 +1,6 @@
 // The case's records, each viewable in the page (text, images, PDF) or saved when large. Attachments are
 // fetched with the person's token and shown from a blob: URL, so the browser never asks the API without it.
-import { binary } from './fhir.js';
+import { binary, apiUrl } from './fhir.js';
 import { h, date, codeText, act } from './ui.js';
 
 /** Above this size a record is offered for download only: showing it would hold all of it in the page. */
@@ -36,6 +36,8 @@ async function blobOf(attachment) {
 		return new Blob([Uint8Array.from(atob(attachment.data), c => c.charCodeAt(0))], { type });
 	}
 	if (!attachment.url) throw new Error('This record has neither data nor a URL to fetch it from.');
+	// records kept elsewhere are not fetched with the person's token: apiUrl refuses any URL off this server
+	apiUrl(attachment.url);
 	const blob = await binary(attachment.url, type);
 	return blob.type ? blob : new Blob([blob], { type });
 }

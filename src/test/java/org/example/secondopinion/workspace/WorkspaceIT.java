@@ -2,7 +2,6 @@ package org.example.secondopinion.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.time.Instant;
@@ -10,16 +9,19 @@ import org.example.secondopinion.cases.CaseSteps;
 import org.example.secondopinion.cases.SampleCase;
 import org.example.secondopinion.notify.NotificationReceiver;
 import org.example.secondopinion.notify.TestSubscriptions;
+import java.nio.charset.StandardCharsets;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DiagnosticReport;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -125,7 +127,7 @@ class WorkspaceIT extends CaseSteps {
 		assertThat(browser.find("#message .alert-danger").getText()).contains("reason for the amendment");
 		browser.find("#amendment-reason").sendKeys("FISH result added");
 		browser.click("#save-amendment");
-		assertThat(browser.find("#opinion-read").getAttribute("data-status")).isEqualTo("amended");
+		browser.await(ExpectedConditions.attributeToBe(By.cssSelector("#opinion-read"), "data-status", "amended"));
 		DiagnosticReport amended = opinionOf(request);
 		assertThat(amended.getIdPart()).isEqualTo(stored.getIdPart());
 		assertThat(amended.getConclusion()).endsWith("FISH confirmed the DDIT3 rearrangement.");
@@ -198,6 +200,12 @@ class WorkspaceIT extends CaseSteps {
 			assertThat(rows).isNotEmpty();
 			assertThat(rows.get(0).getText()).contains(subscription).contains("503");
 			browser.screenshot("notifications", "workspace-notifications");
+
+			// signing out ends the login session too: signing in again asks for the password
+			browser.click("#user button");
+			browser.click("#sign-in");
+			assertThat(browser.find("#username").isDisplayed()).isTrue();
+			assertThat(browser.driver.getCurrentUrl()).endsWith("/login");
 		}
 	}
 
@@ -226,6 +234,42 @@ class WorkspaceIT extends CaseSteps {
 				+ ".filter(c => c.type !== 'hidden' && c.labels.length === 0 && !c.getAttribute('aria-label')).map(c => c.id)");
 		assertThat((List<?>) unlabelled).isEmpty();
 		browser.screenshot("case-tablet", "workspace-tablet");
+
+		// an image stored as a Binary is fetched with the token and shown in the page; a PDF is framed
+		String image = client().create().resource(new Binary().setContentType("image/png").setData(png())).execute().getId().toUnqualifiedVersionless().getValue();
+		client().create().resource(record(request, "Photograph of the scar", new Attachment().setContentType("image/png").setUrl(image).setTitle("Scar photograph"))).execute();
+		client().create().resource(record(request, "Referral letter", new Attachment().setContentType("application/pdf")
+				.setData(MINIMAL_PDF.getBytes(StandardCharsets.US_ASCII)).setTitle("Referral letter (PDF)"))).execute();
+		browser.driver.navigate().refresh();
+		browser.click("#documents button[aria-label^='View Photograph of the scar']");
+		WebElement shown = browser.find("#record-image");
+		assertThat(shown.getAttribute("src")).startsWith("blob:");
+		browser.await(driver -> (Boolean) ((JavascriptExecutor) driver).executeScript("return arguments[0].complete && arguments[0].naturalWidth === 2", shown));
+		browser.click("#documents button[aria-label^='View Referral letter']");
+		assertThat(browser.find("#record-pdf").getAttribute("src")).startsWith("blob:");
+	}
+
+	private static final String MINIMAL_PDF = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+			+ "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF";
+
+	private static DocumentReference record(ServiceRequest request, String type, Attachment attachment) {
+		DocumentReference record = new DocumentReference().setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
+		record.getType().setText(type);
+		record.setSubject(request.getSubject());
+		record.getContext().addRelated(new Reference("ServiceRequest/" + request.getIdPart()));
+		record.addContent().setAttachment(attachment);
+		return record;
+	}
+
+	private static byte[] png() {
+		try {
+			java.awt.image.BufferedImage pixels = new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_INT_RGB);
+			java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+			javax.imageio.ImageIO.write(pixels, "png", bytes);
+			return bytes.toByteArray();
+		} catch (java.io.IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
 	}
 
 	/** The username of the expert the case was assigned to: the sample users are named by their identifier. */
