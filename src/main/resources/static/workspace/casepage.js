@@ -89,13 +89,21 @@ function completenessOf(result) {
 		missing.length ? h('ul', {}, missing.map(item => h('li', {}, item))) : null);
 }
 
-function discussion({ messages }) {
+/** The sender's name: the message's own display, else the referrer's or the expert's as the case names them. */
+function senderOf(message, request) {
+	const sender = message.sender || {};
+	if (sender.display) return sender.display;
+	if (sender.reference && sender.reference === request.requester?.reference) return (request.requester.display || 'The referrer') + ' (referrer)';
+	return sender.reference || 'Unknown sender';
+}
+
+function discussion({ messages, request }) {
 	if (messages.length === 0) return h('p', { class: 'text-secondary', id: 'discussion-empty' }, 'No messages yet.');
 	return h('ol', { class: 'list-unstyled discussion', id: 'messages' }, messages.map(message => {
 		const isQuestion = (message.category || []).some(category => (category.coding || []).some(coding => coding.system === CODES && coding.code === 'question'));
 		return h('li', { class: 'card card-body mb-2', 'data-message': message.id },
 			h('div', { class: 'small text-secondary' },
-				message.sender?.display || message.sender?.reference || 'Unknown sender', ' · ', date(message.sent),
+				senderOf(message, request), ' · ', date(message.sent),
 				isQuestion ? [' · ', h('span', { class: 'badge bg-info text-dark' }, 'Question')] : null,
 				message.inResponseTo?.length ? [' · ', h('span', { class: 'badge bg-light text-dark' }, 'Answer')] : null),
 			(message.payload || []).map(payload => payload.contentString

@@ -76,6 +76,17 @@ class WorkspaceIT extends CaseSteps {
 		browser.await(ExpectedConditions.attributeToBe(By.cssSelector("#case-summary"), "data-state", "awaiting-information"));
 		assertThat(browser.find("#messages").getText()).contains("Were the margins inked");
 
+		// while the question is open the server refuses a final opinion, and the page shows its words
+		browser.click("#concordance-confirmed");
+		browser.find("#conclusion").sendKeys("A lipoma after all.");
+		browser.find("#rationale").sendKeys("Mature fat only.");
+		browser.click("#reviewed-0");
+		browser.click("#sign-confirm");
+		browser.click("#sign-final");
+		assertThat(browser.find("#message .alert-danger").getText()).contains("The case is awaiting information from the referrer");
+		assertThat(client().search().byUrl("DiagnosticReport?based-on=ServiceRequest/" + request.getIdPart())
+				.returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+
 		// the referrer answers over the API; the case returns to review
 		Communication question = (Communication) client().search().byUrl("Communication?based-on=ServiceRequest/" + request.getIdPart())
 				.returnBundle(Bundle.class).execute().getEntryFirstRep().getResource();
@@ -102,6 +113,7 @@ class WorkspaceIT extends CaseSteps {
 		browser.click("#save-preliminary");
 		browser.find("#draft-saved");
 		assertThat(browser.find("#conclusion").getAttribute("value")).isEqualTo("Myxoid liposarcoma of the left thigh, not a lipoma.");
+		((JavascriptExecutor) browser.driver).executeScript("document.getElementById('opinion').scrollIntoView({behavior: 'instant'})");
 		browser.screenshot("opinion-form", "workspace-opinion");
 
 		browser.click("#sign-final");
@@ -270,6 +282,28 @@ class WorkspaceIT extends CaseSteps {
 		} catch (java.io.IOException e) {
 			throw new java.io.UncheckedIOException(e);
 		}
+	}
+
+	@Test
+	void thePagesArePublicFilesUnderAStrictContentSecurityPolicy() {
+		java.net.http.HttpResponse<String> bare = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin() + "/workspace")).GET().build());
+		assertThat(bare.statusCode()).isEqualTo(302);
+		assertThat(bare.headers().firstValue("Location").orElseThrow()).endsWith("/workspace/");
+
+		java.net.http.HttpResponse<String> page = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin() + "/workspace/"))
+				.header("Authorization", "").GET().build());
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("<script type=\"module\" src=\"app.js\">");
+		assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+				.contains("script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe-inline");
+
+		// the workspace's chain serves files only; the API behind it still wants a token
+		java.net.http.HttpResponse<String> written = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin() + "/workspace/app.js"))
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build());
+		assertThat(written.statusCode()).isEqualTo(403);
+		java.net.http.HttpResponse<String> api = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin() + "/workspace/../fhir/Patient"))
+				.header("Authorization", "").GET().build());
+		assertThat(api.statusCode()).isIn(400, 401);
 	}
 
 	/** The username of the expert the case was assigned to: the sample users are named by their identifier. */
