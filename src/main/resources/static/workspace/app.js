@@ -12,7 +12,7 @@ const ROUTES = [
 	[/^#\/worklist$/, () => showWorklist()],
 	[/^#\/queue$/, () => showQueue()],
 	[/^#\/notifications$/, () => showNotifications()],
-	[/^#\/case\/([A-Za-z0-9\-.]{1,64})$/, match => showCase(match[1])]
+	[/^#\/case\/([A-Za-z0-9][A-Za-z0-9\-.]{0,63})$/, match => showCase(match[1])]
 ];
 
 function homeOf(role) {

@@ -12,8 +12,10 @@ export class FhirError extends Error {
 }
 
 export async function request(path, { method = 'GET', body, headers = {}, raw = false } = {}) {
+	const used = session()?.accessToken;
 	let response = await send(path, method, body, headers);
-	if (response.status === 401 && await refresh()) {
+	// an expired token: another call may have renewed it meanwhile, else renew it now
+	if (response.status === 401 && (session()?.accessToken !== used || await refresh())) {
 		response = await send(path, method, body, headers);
 	}
 	if (response.status === 401) {
@@ -43,6 +45,8 @@ function send(path, method, body, headers) {
 	const url = apiUrl(path);
 	return fetch(url, {
 		method,
+		credentials: 'omit', // the token is the only credential: no cookie rides along
+		redirect: 'error', // and it never follows a redirect elsewhere
 		headers: {
 			Accept: 'application/fhir+json',
 			...(body ? { 'Content-Type': 'application/fhir+json' } : {}),

@@ -5,7 +5,17 @@ import { h, date, codeText, act } from './ui.js';
 
 /** Above this size a record is offered for download only: showing it would hold all of it in the page. */
 const SHOWN_UP_TO = 20 * 1024 * 1024;
-const SHOWN_TYPES = /^(text\/plain|text\/markdown|image\/(png|jpeg|gif|webp)|application\/pdf)/;
+/**
+ * The types shown in the page, each with how: text as text, images in an img, PDF in a frame. Exact media
+ * types (parameters dropped), never the sender's own string: a "type" like application/pdf,text/html must not
+ * make a framed page of the workspace's origin out of a record.
+ */
+const SHOWN_TYPES = new Map([['text/plain', 'text'], ['text/markdown', 'text'], ['image/png', 'image'], ['image/jpeg', 'image'],
+	['image/gif', 'image'], ['image/webp', 'image'], ['application/pdf', 'pdf']]);
+const EXTENSIONS = { 'text/plain': 'txt', 'text/markdown': 'md', 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif',
+	'image/webp': 'webp', 'application/pdf': 'pdf' };
+
+const mediaType = attachment => (attachment.contentType || '').split(';')[0].trim().toLowerCase();
 
 let shownUrl = null;
 
@@ -19,51 +29,59 @@ export function documentList(documents, viewer) {
 
 function attachmentActions(attachment, viewer, label) {
 	const type = attachment.contentType || 'application/octet-stream';
-	const size = attachment.size ?? (attachment.data ? Math.floor(attachment.data.length * 3 / 4) : null);
-	const showable = SHOWN_TYPES.test(type) && (size === null || size <= SHOWN_UP_TO);
+	const inline = attachment.data ? Math.floor(attachment.data.length * 3 / 4) : null;
+	const size = inline ?? attachment.size ?? null;
+	const showable = SHOWN_TYPES.has(mediaType(attachment)) && (size === null || size <= SHOWN_UP_TO);
 	const view = h('button', { type: 'button', class: 'btn btn-sm btn-outline-primary me-2', 'aria-label': 'View ' + label }, 'View');
 	view.addEventListener('click', () => act(view, async () => showIn(viewer, attachment, await blobOf(attachment))));
 	const save = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', 'aria-label': 'Download ' + label }, 'Download');
-	save.addEventListener('click', () => act(save, async () => download(attachment, await blobOf(attachment))));
+	save.addEventListener('click', () => act(save, async () => download(attachment, await blobOf(attachment), label)));
 	return h('div', { class: 'mt-2 d-flex align-items-center flex-wrap gap-1' },
 		h('span', { class: 'small me-2' }, type, size !== null ? ' · ' + humanSize(size) : ''),
 		showable ? view : null, save);
 }
 
+/** The record's bytes, typed with the exact media type when it is one the page shows, else as opaque bytes. */
 async function blobOf(attachment) {
-	const type = attachment.contentType || 'application/octet-stream';
+	const type = SHOWN_TYPES.has(mediaType(attachment)) ? mediaType(attachment) : 'application/octet-stream';
 	if (attachment.data) {
 		return new Blob([Uint8Array.from(atob(attachment.data), c => c.charCodeAt(0))], { type });
 	}
 	if (!attachment.url) throw new Error('This record has neither data nor a URL to fetch it from.');
 	// records kept elsewhere are not fetched with the person's token: apiUrl refuses any URL off this server
 	apiUrl(attachment.url);
-	const blob = await binary(attachment.url, type);
-	return blob.type ? blob : new Blob([blob], { type });
+	// asked for as its own type, so that the server answers the bytes rather than a Binary resource
+	const asked = /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(mediaType(attachment)) ? mediaType(attachment) : '*/*';
+	const fetched = await binary(attachment.url, asked);
+	return new Blob([fetched], { type });
 }
 
 async function showIn(viewer, attachment, blob) {
 	if (shownUrl) URL.revokeObjectURL(shownUrl);
-	const type = attachment.contentType || blob.type;
-	const title = attachment.title || type;
+	const how = SHOWN_TYPES.get(blob.type);
+	const title = attachment.title || blob.type;
 	let content;
-	if (type.startsWith('text/')) {
+	if (how === 'text') {
 		content = h('pre', { class: 'record-text', id: 'record-text' }, await blob.text());
 		shownUrl = null;
-	} else {
-		shownUrl = URL.createObjectURL(new Blob([blob], { type }));
-		content = type.startsWith('image/')
+	} else if (how === 'image' || how === 'pdf') {
+		shownUrl = URL.createObjectURL(blob);
+		content = how === 'image'
 			? h('img', { class: 'record-image', src: shownUrl, alt: title, id: 'record-image' })
-			: h('iframe', { class: 'record-frame', src: shownUrl, title, id: 'record-pdf' });
+			: h('iframe', { class: 'record-frame', src: shownUrl, title, id: 'record-pdf', 'data-type': blob.type });
+	} else {
+		throw new Error('This kind of record cannot be shown in the page; download it instead.');
 	}
 	viewer.replaceChildren(h('h3', { class: 'h6', tabindex: '-1' }, title), content);
 	viewer.hidden = false;
 	viewer.querySelector('h3').focus();
 }
 
-function download(attachment, blob) {
+/** Saved under a name of our making: the sender's title could carry a misleading extension (.html, .exe). */
+function download(attachment, blob, label) {
 	const url = URL.createObjectURL(blob);
-	const link = h('a', { href: url, download: attachment.title || 'record' });
+	const name = (label || 'record').replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-').substring(0, 60) || 'record';
+	const link = h('a', { href: url, download: name + '.' + (EXTENSIONS[blob.type] || 'bin') });
 	document.body.append(link);
 	link.click();
 	link.remove();

@@ -58,8 +58,9 @@ export async function completeSignIn() {
 	const pending = JSON.parse(sessionStorage.getItem(PENDING) || 'null');
 	sessionStorage.removeItem(PENDING);
 	history.replaceState(null, '', REDIRECT_URI);
-	if (query.has('error')) throw new Error('Sign-in was refused: ' + (query.get('error_description') || query.get('error')));
 	if (!pending || pending.state !== query.get('state')) throw new Error('Sign-in did not start from this page; please sign in again.');
+	// the error's own words are not shown: they come in a URL anyone can make
+	if (query.has('error')) throw new Error('Sign-in did not complete (' + query.get('error').replace(/[^a-z_]/g, '').substring(0, 40) + '); please sign in again.');
 	const tokens = await tokenRequest(pending.tokenEndpoint, {
 		grant_type: 'authorization_code', code: query.get('code'), redirect_uri: REDIRECT_URI,
 		client_id: CLIENT_ID, code_verifier: pending.verifier
@@ -96,8 +97,20 @@ export function session() {
 	return JSON.parse(sessionStorage.getItem(KEY) || 'null');
 }
 
-/** A new access token from the refresh token (each works once); false when the person must sign in again. */
-export async function refresh() {
+let refreshing = null;
+
+/**
+ * A new access token from the refresh token; false when the person must sign in again. Each refresh token
+ * works once, so calls that meet an expired token together share one refresh.
+ */
+export function refresh() {
+	if (!refreshing) {
+		refreshing = refreshOnce().finally(() => { refreshing = null; });
+	}
+	return refreshing;
+}
+
+async function refreshOnce() {
 	const current = session();
 	if (!current || !current.refreshToken) return false;
 	try {

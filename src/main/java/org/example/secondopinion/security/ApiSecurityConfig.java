@@ -149,6 +149,17 @@ public class ApiSecurityConfig {
 		return registration;
 	}
 
+	/**
+	 * A request Spring Security's firewall refuses (a path with {@code ..}, {@code //}, an encoded slash, a
+	 * non-printable header) is the client's mistake: 400 with an OperationOutcome, where Spring's default
+	 * would let it end as a 500.
+	 */
+	@Bean
+	public org.springframework.security.web.firewall.RequestRejectedHandler rejectedRequests() {
+		return (request, response, rejected) -> OperationOutcomeResponses.write(request, response, 400, IssueType.INVALID,
+				"The request is not valid HTTP for this server: " + rejected.getMessage());
+	}
+
 	/** Tomcat's own error pages (HTML with its version) replaced by OperationOutcomes. */
 	@Bean
 	public org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory> operationOutcomeErrorPages() {
@@ -157,6 +168,15 @@ public class ApiSecurityConfig {
 				host.setErrorReportValveClass(OperationOutcomeErrorPages.class.getName());
 			}
 		});
+	}
+
+	/** First of all filters: every later one, and the servlet mapping, see the same plain path. */
+	@Bean
+	public org.springframework.boot.web.servlet.FilterRegistrationBean<NormalizedPathsOnly> normalizedPathsOnly() {
+		var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new NormalizedPathsOnly());
+		registration.addUrlPatterns("/*");
+		registration.setOrder(Integer.MIN_VALUE);
+		return registration;
 	}
 
 	/** Before Spring Security (order -100), so an oversized body costs no token check. */

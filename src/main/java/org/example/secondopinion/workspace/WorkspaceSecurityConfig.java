@@ -1,5 +1,6 @@
 package org.example.secondopinion.workspace;
 
+import org.example.secondopinion.security.SecurityProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -13,18 +14,26 @@ import org.springframework.security.web.SecurityFilterChain;
  * FHIR API with the signed-in person's bearer token, so the pages themselves hold nothing to protect. What
  * they are allowed to do in the browser is narrowed instead, by a Content Security Policy: scripts and
  * styles from this server only (no inline script, so injected markup cannot run), network calls to this
- * server only, and records shown from {@code blob:} URLs the page made itself.
+ * server (and an identity provider's token endpoint) only, and records framed from {@code blob:} URLs the page
+ * made itself, of the types it allows.
  */
 @Configuration
 public class WorkspaceSecurityConfig {
 
-	static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-			+ "img-src 'self' blob: data:; connect-src 'self'; frame-src blob:; object-src blob:; "
-			+ "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+	/**
+	 * The policy, with the identity provider's token endpoint among the places the page may call when it is
+	 * not this server (the app exchanges its code there).
+	 */
+	static String contentSecurityPolicy(SecurityProperties properties) {
+		String tokenEndpoint = properties.usesDevelopmentAuthorizationServer() ? "" : properties.tokenEndpoint();
+		String tokenOrigin = tokenEndpoint.isBlank() ? "" : " " + java.net.URI.create(tokenEndpoint).resolve("/").toString().replaceAll("/$", "");
+		return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+				+ "connect-src 'self'" + tokenOrigin + "; frame-src blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+	}
 
 	@Bean
 	@Order(0)
-	public SecurityFilterChain workspaceSecurity(HttpSecurity http) throws Exception {
+	public SecurityFilterChain workspaceSecurity(HttpSecurity http, SecurityProperties properties) throws Exception {
 		return http.securityMatcher("/workspace", "/workspace/**", "/webjars/**", "/favicon.ico")
 				.authorizeHttpRequests(requests -> requests
 						.requestMatchers(HttpMethod.GET, "/workspace", "/workspace/**", "/webjars/**", "/favicon.ico").permitAll()
@@ -33,7 +42,9 @@ public class WorkspaceSecurityConfig {
 				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 				.requestCache(cache -> cache.disable())
 				.headers(headers -> headers
-						.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+						.contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy(properties)))
+						.crossOriginOpenerPolicy(coop -> coop.policy(
+								org.springframework.security.web.header.writers.CrossOriginOpenerPolicyHeaderWriter.CrossOriginOpenerPolicy.SAME_ORIGIN))
 						.referrerPolicy(referrer -> referrer.policy(
 								org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
 				.build();

@@ -120,6 +120,9 @@ class HostileInputIT extends FhirServerIT {
 		corpus.put("SQL in a token search", Payload.get("/Patient?identifier=" + encode("x|' UNION SELECT * FROM HFJ_RESOURCE --"), Set.of(200)));
 		corpus.put("a script in a search", Payload.get("/Patient?name=" + encode("<script>alert(1)</script>"), Set.of(200)));
 		corpus.put("path traversal in a read", Payload.get("/Binary/..%2F..%2F..%2Fetc%2Fpasswd", Set.of(400, 404)));
+		corpus.put("dot segments in the path", Payload.get("/Patient/../AuditEvent", Set.of(400)));
+		corpus.put("encoded dot segments in the path", Payload.get("/Patient/%2e%2e/AuditEvent", Set.of(400)));
+		corpus.put("a path parameter in the path", Payload.get("/Patient;x=1/1", Set.of(400)));
 		// what is not exposed
 		corpus.put("HAPI's terminology uploader", Payload.post("/$upload-external-code-system", JSON,
 				"{\"resourceType\":\"Parameters\"}", Set.of(400, 403, 404)));

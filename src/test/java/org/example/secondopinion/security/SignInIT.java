@@ -59,7 +59,7 @@ class SignInIT extends FhirServerIT {
 	}
 
 	@Test
-	void aRefreshTokenGivesNewTokensOnceAndIsThenSpent() throws Exception {
+	void aRefreshTokenGivesNewTokensOnceAndPresentedAgainEndsTheSignIn() throws Exception {
 		String refreshToken = signIn("coordinator", "dev-coordinator", APP_SCOPES).tokens().get("refresh_token").asText();
 
 		HttpResponse<String> refreshed = token(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken,
@@ -74,6 +74,25 @@ class SignInIT extends FhirServerIT {
 				"client_id", "workspace"));
 		assertThat(again.statusCode()).isEqualTo(400);
 		assertThat(again.body()).contains("invalid_grant");
+		// one of the two holders of that token is not the app: the sign-in is revoked, its newer token too
+		HttpResponse<String> newer = token(Map.of("grant_type", "refresh_token", "refresh_token", tokens.get("refresh_token").asText(),
+				"client_id", "workspace"));
+		assertThat(newer.statusCode()).isEqualTo(400);
+		assertThat(newer.body()).contains("invalid_grant");
+	}
+
+	@Test
+	void signingOutEndsTheLoginSessionAndTheAppsRefreshTokens() throws Exception {
+		SignedIn signedIn = signIn("expert-tanaka", "dev-expert-tanaka", APP_SCOPES);
+		HttpResponse<String> out = signedIn.browser().get(origin() + "/logout");
+		assertThat(out.statusCode()).isEqualTo(302);
+		assertThat(out.headers().firstValue("Location").orElseThrow()).endsWith("/workspace/");
+
+		HttpResponse<String> refreshed = token(Map.of("grant_type", "refresh_token",
+				"refresh_token", signedIn.tokens().get("refresh_token").asText(), "client_id", "workspace"));
+		assertThat(refreshed.statusCode()).isEqualTo(400);
+		HttpResponse<String> again = signedIn.browser().get(authorizeUrl(APP_SCOPES, new Pkce(), origin() + "/workspace/"));
+		assertThat(again.headers().firstValue("Location").orElseThrow()).as("the password is asked again").endsWith("/login");
 	}
 
 	@Test
@@ -153,7 +172,7 @@ class SignInIT extends FhirServerIT {
 
 	// --- the flow, as a browser and the app do it ---
 
-	private record SignedIn(String code, Pkce pkce, JsonNode tokens) {}
+	private record SignedIn(String code, Pkce pkce, JsonNode tokens, Browser browser) {}
 
 	private SignedIn signIn(String username, String password, String scopes) throws Exception {
 		return signIn(username, password, scopes, new Pkce(), true);
@@ -170,12 +189,12 @@ class SignInIT extends FhirServerIT {
 		assertThat(location).startsWith(redirect).contains("state=" + pkce.state);
 		String code = queryParameter(location, "code");
 		if (!exchange) {
-			return new SignedIn(code, pkce, null);
+			return new SignedIn(code, pkce, null, browser);
 		}
 		HttpResponse<String> tokens = token(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", redirect,
 				"client_id", "workspace", "code_verifier", pkce.verifier));
 		assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
-		return new SignedIn(code, pkce, JSON.readTree(tokens.body()));
+		return new SignedIn(code, pkce, JSON.readTree(tokens.body()), browser);
 	}
 
 	private String authorizeUrl(String scopes, Pkce pkce, String redirect) {

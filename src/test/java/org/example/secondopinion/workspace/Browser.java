@@ -56,7 +56,9 @@ final class Browser implements AutoCloseable {
 	}
 
 	<T> T await(ExpectedCondition<T> condition) {
-		return new WebDriverWait(driver, Duration.ofSeconds(30)).until(condition);
+		// a page re-rendered while it is looked at (a save reloads the case) is looked at again
+		return new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+				.until(condition);
 	}
 
 	WebElement find(String css) {

@@ -42,10 +42,15 @@ class WorkspaceIT extends CaseSteps {
 
 	private Browser browser;
 
+	/** The page as the test left it, in the test reports: what a failure looked like. */
 	@AfterEach
-	void closeBrowser() {
+	void closeBrowser(org.junit.jupiter.api.TestInfo test) {
 		if (browser != null) {
-			browser.close();
+			try {
+				browser.screenshot("last-" + test.getTestMethod().orElseThrow().getName(), null);
+			} finally {
+				browser.close();
+			}
 		}
 	}
 
@@ -61,7 +66,7 @@ class WorkspaceIT extends CaseSteps {
 		WebElement row = browser.find("#worklist tr[data-case='" + request.getIdPart() + "']");
 		assertThat(row.getAttribute("data-state")).isEqualTo("assigned");
 		browser.screenshot("worklist", "workspace-worklist");
-		row.findElement(By.tagName("a")).click();
+		browser.click("#worklist tr[data-case='" + request.getIdPart() + "'] a");
 
 		// the case page: the question, the original diagnosis, completeness, the records
 		assertThat(browser.find("#question").getText()).contains("is this really a lipoma?");
@@ -205,12 +210,18 @@ class WorkspaceIT extends CaseSteps {
 
 			browser = Browser.start(1280, 800);
 			browser.signIn(origin(), "coordinator", "dev-coordinator");
+			// an access token the server no longer takes is renewed with the refresh token, unnoticed
+			((JavascriptExecutor) browser.driver).executeScript("const key = 'so-workspace-session';"
+					+ "const session = JSON.parse(sessionStorage.getItem(key)); session.accessToken = 'expired';"
+					+ "sessionStorage.setItem(key, JSON.stringify(session));");
 			browser.click("a[href='#/notifications']");
 			WebElement table = browser.find("#notifications");
 			List<WebElement> rows = table.findElements(By.cssSelector("tr[data-notification]")).stream()
 					.filter(row -> row.getText().contains(endpoint)).toList();
 			assertThat(rows).isNotEmpty();
 			assertThat(rows.get(0).getText()).contains(subscription).contains("503");
+			assertThat((String) ((JavascriptExecutor) browser.driver).executeScript(
+					"return JSON.parse(sessionStorage.getItem('so-workspace-session')).accessToken")).isNotEqualTo("expired");
 			browser.screenshot("notifications", "workspace-notifications");
 
 			// signing out ends the login session too: signing in again asks for the password
@@ -259,6 +270,16 @@ class WorkspaceIT extends CaseSteps {
 		browser.await(driver -> (Boolean) ((JavascriptExecutor) driver).executeScript("return arguments[0].complete && arguments[0].naturalWidth === 2", shown));
 		browser.click("#documents button[aria-label^='View Referral letter']");
 		assertThat(browser.find("#record-pdf").getAttribute("src")).startsWith("blob:");
+
+		// a sender's "type" smuggling HTML in is shown as what its media type says, or not at all
+		byte[] smuggled = "<h1>Session expired</h1><a href=\"https://phish.example\">sign in</a>".getBytes(StandardCharsets.UTF_8);
+		client().create().resource(record(request, "Smuggled page", new Attachment().setContentType("application/pdf,text/html").setData(smuggled))).execute();
+		client().create().resource(record(request, "Smuggled PDF", new Attachment().setContentType("application/pdf;,text/html").setData(smuggled))).execute();
+		browser.driver.navigate().refresh();
+		browser.find("#documents button[aria-label^='Download Smuggled page']");
+		assertThat(browser.driver.findElements(By.cssSelector("#documents button[aria-label^='View Smuggled page']"))).isEmpty();
+		browser.click("#documents button[aria-label^='View Smuggled PDF']");
+		assertThat(browser.find("#record-pdf").getAttribute("data-type")).isEqualTo("application/pdf");
 	}
 
 	private static final String MINIMAL_PDF = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
@@ -285,13 +306,25 @@ class WorkspaceIT extends CaseSteps {
 	}
 
 	@Test
+	void aPatientIsTurnedAwayFromTheWorkspace() {
+		browser = Browser.start(1280, 800);
+		browser.driver.get(origin() + "/workspace/");
+		browser.click("#sign-in");
+		browser.find("#username").sendKeys("patient-seg-448213");
+		browser.find("#password").sendKeys("dev-patient");
+		browser.click("button[type=submit]");
+		assertThat(browser.find("main p").getText()).contains("for the centre's experts and coordinators");
+		assertThat(browser.driver.findElements(org.openqa.selenium.By.cssSelector("#nav a"))).isEmpty();
+	}
+
+	@Test
 	void thePagesArePublicFilesUnderAStrictContentSecurityPolicy() {
 		java.net.http.HttpResponse<String> bare = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin() + "/workspace")).GET().build());
 		assertThat(bare.statusCode()).isEqualTo(302);
 		assertThat(bare.headers().firstValue("Location").orElseThrow()).endsWith("/workspace/");
 
 		java.net.http.HttpResponse<String> page = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin() + "/workspace/"))
-				.header("Authorization", "").GET().build());
+				.header("Authorization", "Bearer not-a-token").GET().build());
 		assertThat(page.statusCode()).isEqualTo(200);
 		assertThat(page.body()).contains("<script type=\"module\" src=\"app.js\">");
 		assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
@@ -301,9 +334,14 @@ class WorkspaceIT extends CaseSteps {
 		java.net.http.HttpResponse<String> written = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin() + "/workspace/app.js"))
 				.POST(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build());
 		assertThat(written.statusCode()).isEqualTo(403);
-		java.net.http.HttpResponse<String> api = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin() + "/workspace/../fhir/Patient"))
-				.header("Authorization", "").GET().build());
-		assertThat(api.statusCode()).isIn(400, 401);
+		// a path through a public folder to the API is one path to the servlet and another to a raw matcher
+		for (String escape : List.of("/workspace/../fhir/Patient", "/webjars/../fhir/Patient", "/login/../fhir/Patient",
+				"/workspace/%2e%2e/fhir/Patient", "/workspace/..;/fhir/Patient", "/workspace//../fhir/Patient")) {
+			java.net.http.HttpResponse<String> api = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin() + escape))
+					.header("Authorization", "Bearer not-a-token").GET().build());
+			assertThat(api.statusCode()).as(escape).isEqualTo(400);
+			assertThat(api.body()).as(escape).contains("OperationOutcome", "not valid HTTP");
+		}
 	}
 
 	/** The username of the expert the case was assigned to: the sample users are named by their identifier. */

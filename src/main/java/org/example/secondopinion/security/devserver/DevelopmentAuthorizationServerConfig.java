@@ -131,7 +131,8 @@ public class DevelopmentAuthorizationServerConfig {
 	/** The login page for people, and signing out. A session cookie, CSRF-protected forms. */
 	@Bean
 	@Order(1)
-	public SecurityFilterChain signInPageSecurity(HttpSecurity http, SecurityProperties properties, AuditTrail audit) throws Exception {
+	public SecurityFilterChain signInPageSecurity(HttpSecurity http, SecurityProperties properties, AuditTrail audit,
+			GrantedToTheUser sessions) throws Exception {
 		return http.securityMatcher(SignInPage.LOGIN_PATH, "/logout")
 				.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
 				.userDetailsService(SignInPage.users(properties.developmentAuthorizationServer()))
@@ -147,6 +148,7 @@ public class DevelopmentAuthorizationServerConfig {
 								PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/logout")))
 						.addLogoutHandler((request, response, authentication) -> {
 							if (authentication != null) {
+								sessions.revokeAllOf(authentication.getName()); // the app's refresh tokens end with the sign-in
 								audit.record(HttpAuditEvents.event(request, 200, "Signed out: " + authentication.getName()));
 							}
 						})
@@ -159,8 +161,8 @@ public class DevelopmentAuthorizationServerConfig {
 
 	/** Codes, tokens and sign-ins in memory: the development server runs on one node. */
 	@Bean
-	public OAuth2AuthorizationService authorizations(SecurityProperties properties) {
-		return new GrantedToTheUser(new InMemoryOAuth2AuthorizationService(), properties.developmentAuthorizationServer());
+	GrantedToTheUser authorizations(SecurityProperties properties) {
+		return new GrantedToTheUser(new SignInSessions(new InMemoryOAuth2AuthorizationService()), properties.developmentAuthorizationServer());
 	}
 
 	@Bean

@@ -19,12 +19,17 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
  */
 final class GrantedToTheUser implements OAuth2AuthorizationService {
 
-	private final OAuth2AuthorizationService authorizations;
+	private final SignInSessions authorizations;
 	private final SecurityProperties.DevelopmentAuthorizationServer server;
 
-	GrantedToTheUser(OAuth2AuthorizationService authorizations, SecurityProperties.DevelopmentAuthorizationServer server) {
+	GrantedToTheUser(SignInSessions authorizations, SecurityProperties.DevelopmentAuthorizationServer server) {
 		this.authorizations = authorizations;
 		this.server = server;
+	}
+
+	/** Signing out: every authorization the person holds ends, refresh tokens included. */
+	void revokeAllOf(String person) {
+		authorizations.revokeAllOf(person);
 	}
 
 	@Override

@@ -25,7 +25,18 @@ final class OfflineAccessRefreshTokens implements OAuth2TokenGenerator<OAuth2Ref
 			return null;
 		}
 		Instant issuedAt = Instant.now();
-		Instant expiresAt = issuedAt.plus(context.getRegisteredClient().getTokenSettings().getRefreshTokenTimeToLive());
+		// the lifetime counts from signing in (the code's issue), not from the last refresh: refreshing does not
+		// keep a sign-in alive for ever
+		Instant signedIn = signedInAt(context).orElse(issuedAt);
+		Instant expiresAt = signedIn.plus(context.getRegisteredClient().getTokenSettings().getRefreshTokenTimeToLive());
 		return new OAuth2RefreshToken(values.generateKey(), issuedAt, expiresAt);
+	}
+
+	private static java.util.Optional<Instant> signedInAt(OAuth2TokenContext context) {
+		if (context.getAuthorization() == null) {
+			return java.util.Optional.empty();
+		}
+		var code = context.getAuthorization().getToken(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode.class);
+		return java.util.Optional.ofNullable(code == null ? null : code.getToken().getIssuedAt());
 	}
 }

@@ -48,7 +48,7 @@ final class WorkspaceClient {
 				.tokenSettings(TokenSettings.builder()
 						.accessTokenTimeToLive(accessTokenLifetime)
 						.refreshTokenTimeToLive(refreshTokenLifetime)
-						.reuseRefreshTokens(false) // each refresh token works once: a stolen one is noticed when both are used
+						.reuseRefreshTokens(false) // each refresh token works once; one presented again revokes the sign-in (SignInSessions)
 						.build())
 				.build();
 	}
