@@ -34,7 +34,8 @@ export async function request(path, { method = 'GET', body, headers = {}, raw = 
  */
 export function apiUrl(path) {
 	const url = new URL(path, FHIR_BASE + '/');
-	if (url.origin !== location.origin || !url.pathname.startsWith(new URL(FHIR_BASE).pathname + '/')) {
+	const base = new URL(FHIR_BASE).pathname;
+	if (url.origin !== location.origin || (url.pathname !== base && !url.pathname.startsWith(base + '/'))) {
 		throw new Error('Not a URL of this server\'s FHIR API: ' + path);
 	}
 	return url.href;
@@ -65,6 +66,19 @@ async function errorOf(response) {
 	const message = text.length ? text.join('; ') : 'The server answered ' + response.status + ' ' + response.statusText;
 	return new FhirError(response.status, message, outcome);
 }
+
+/** A search followed through its next pages, up to {@code limit} entries: a worklist is never cut at one page. */
+export async function searchAll(type, params, limit = 1000) {
+	let bundle = await search(type, params);
+	const entries = [...(bundle.entry || [])];
+	for (let next = nextLink(bundle); next && entries.length < limit; next = nextLink(bundle)) {
+		bundle = await request(next);
+		entries.push(...(bundle.entry || []));
+	}
+	return { resourceType: 'Bundle', type: 'searchset', entry: entries };
+}
+
+const nextLink = bundle => (bundle.link || []).find(link => link.relation === 'next')?.url;
 
 export const read = reference => request(reference);
 export const search = (type, params) => request(type + '?' + new URLSearchParams(params).toString());

@@ -1,6 +1,6 @@
 // The coordinator's queue: every open case by state and due date. Triage and awaiting records first,
 // since they wait on the centre or the referrer; overdue cases are listed again on their own.
-import { search, resources } from './fhir.js';
+import { searchAll, resources } from './fhir.js';
 import { h, show, loading, isOverdue, stateOf } from './ui.js';
 import { caseTable, patientsOf } from './worklist.js';
 
@@ -13,7 +13,7 @@ const SECTIONS = [
 
 export async function showQueue() {
 	show('queue', 'Queue', loading());
-	const bundle = await search('Task', {
+	const bundle = await searchAll('Task', {
 		status: 'requested,received,accepted,in-progress,on-hold', _sort: 'due', _include: 'Task:focus', _count: '200'
 	});
 	const requests = new Map(resources(bundle, 'ServiceRequest').map(request => ['ServiceRequest/' + request.id, request]));

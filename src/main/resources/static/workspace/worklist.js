@@ -1,5 +1,5 @@
 // The expert's worklist: their open cases, soonest due first, overdue and awaiting-information marked.
-import { search, resources } from './fhir.js';
+import { search, searchAll, resources } from './fhir.js';
 import { h, show, loading, patientName, dueCell, stateBadge, isOverdue, stateOf, idOf, codeText } from './ui.js';
 import { me, referenceTo } from './people.js';
 
@@ -10,7 +10,7 @@ export async function showWorklist() {
 		show('worklist', 'My cases', h('p', {}, 'Your account is not linked to an expert in the directory (' + (person?.fhirUser || 'no fhirUser') + ').'));
 		return;
 	}
-	const bundle = await search('Task', {
+	const bundle = await searchAll('Task', {
 		owner: referenceTo(person.practitionerRole), status: 'accepted,in-progress,on-hold',
 		_sort: 'due', _include: 'Task:focus', _count: '100'
 	});
@@ -22,12 +22,16 @@ export async function showWorklist() {
 		: caseTable('worklist', tasks, requests, patients));
 }
 
-/** The patients of these requests, read in one search. */
+/** The patients of these requests, read a hundred at a time. */
 export async function patientsOf(requests) {
 	const ids = [...new Set(requests.map(request => idOf(request.subject?.reference)).filter(Boolean))];
-	if (ids.length === 0) return new Map();
-	const bundle = await search('Patient', { _id: ids.join(','), _count: String(ids.length) });
-	return new Map(resources(bundle, 'Patient').map(patient => ['Patient/' + patient.id, patient]));
+	const batches = [];
+	for (let start = 0; start < ids.length; start += 100) {
+		const batch = ids.slice(start, start + 100);
+		batches.push(search('Patient', { _id: batch.join(','), _count: String(batch.length) }));
+	}
+	const bundles = await Promise.all(batches);
+	return new Map(bundles.flatMap(bundle => resources(bundle, 'Patient')).map(patient => ['Patient/' + patient.id, patient]));
 }
 
 export function caseTable(id, tasks, requests, patients) {
