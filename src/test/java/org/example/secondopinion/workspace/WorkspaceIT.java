@@ -56,9 +56,7 @@ class WorkspaceIT extends CaseSteps {
 
 	@Test
 	void expertReadsTheRecordsAsksTheReferrerAndSignsAndAmendsTheOpinion() {
-		SampleCase sample = new SampleCase("st-elsewhere.example.org");
-		assertThat(postBundle(sample.file("02-sarcoma-request.json")).statusCode()).isEqualTo(200);
-		ServiceRequest request = request(sample);
+		ServiceRequest request = newSarcomaCase();
 		String expert = assignedExpertUsername(task(request));
 
 		browser = Browser.start(1280, 800);
@@ -234,9 +232,7 @@ class WorkspaceIT extends CaseSteps {
 
 	@Test
 	void pagesWorkAtTabletWidthAndByKeyboard() {
-		SampleCase sample = new SampleCase("st-elsewhere.example.org");
-		assertThat(postBundle(sample.file("02-sarcoma-request.json")).statusCode()).isEqualTo(200);
-		ServiceRequest request = request(sample);
+		ServiceRequest request = newSarcomaCase();
 		String expert = assignedExpertUsername(task(request));
 
 		browser = Browser.start(768, 1024);
@@ -342,6 +338,13 @@ class WorkspaceIT extends CaseSteps {
 			assertThat(api.statusCode()).as(escape).isEqualTo(400);
 			assertThat(api.body()).as(escape).contains("OperationOutcome", "not valid HTTP");
 		}
+	}
+
+	/** Sample 02 as a new case, assigned to an expert as it arrives. */
+	private ServiceRequest newSarcomaCase() {
+		SampleCase sample = new SampleCase("st-elsewhere.example.org");
+		assertThat(postBundle(sample.file("02-sarcoma-request.json")).statusCode()).isEqualTo(200);
+		return request(sample);
 	}
 
 	/** The username of the expert the case was assigned to: the sample users are named by their identifier. */
