@@ -3,7 +3,9 @@
 # coordinator loads the expert directory, each hospital's EHR its own requests and answers, the
 # assigned experts their questions and opinions. Prints the HTTP status of each. Needs bash, openssl, curl.
 #
-#   sample-bundles/dev-clients/post-samples.sh          # SERVER defaults to http://localhost:8080
+#   sample-bundles/dev-clients/post-samples.sh                  # all of them; SERVER defaults to http://localhost:8080
+#   sample-bundles/dev-clients/post-samples.sh 01 02 04 06 08   # only those whose names start so: the directory
+#                                                               # and the requests, left for the experts to review
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 server="${SERVER:-http://localhost:8080}"
@@ -28,6 +30,10 @@ token_for() {
 
 for f in sample-bundles/*.json; do
   name=$(basename "$f")
+  if [ $# -gt 0 ]; then
+    wanted=""; for prefix in "$@"; do case "$name" in "$prefix"*) wanted=yes ;; esac; done
+    [ -n "$wanted" ] || continue
+  fi
   token=$(token_for "$name")
   curl -s -o /dev/null -w "%{http_code} $f\n" -X POST "$server/fhir" \
     -H 'Content-Type: application/fhir+json' -H "Authorization: Bearer $token" --data-binary @"$f"
