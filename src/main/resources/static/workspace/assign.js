@@ -1,11 +1,10 @@
 // The coordinator's actions on a case: assign or reassign it to an expert, chosen among $match-experts'
 // candidates with their reasons, or reject it with a reason.
-import { request, operation } from './fhir.js';
+import { request, operation, partsOf } from './fhir.js';
 import { h, act, say, stateOf } from './ui.js';
 
 const OPEN = ['awaiting-records', 'triage', 'assigned', 'in-review', 'awaiting-information'];
 
-const partsOf = parameter => Object.fromEntries((parameter.part || []).map(part => [part.name, part.valueReference || part.valueString || part.valueInteger]));
 
 export function coordinatorActions(theCase, reload) {
 	const state = stateOf(theCase.task);

@@ -2,7 +2,7 @@
 // records, the discussion and the opinion; the expert's and the coordinator's actions beside them.
 import { request, create } from './fhir.js';
 import { h, show, loading, patientName, date, dueCell, stateBadge, stateOf, codeText, act, say } from './ui.js';
-import { documentList, structuredRecords, summary } from './records.js';
+import { documentList, structuredRecords } from './records.js';
 import { opinionSection } from './opinion.js';
 import { coordinatorActions } from './assign.js';
 import { me, referenceTo } from './people.js';
@@ -150,4 +150,3 @@ function opinionsRead({ opinions }) {
 			h('p', { class: 'prewrap' }, opinion.conclusion || ''))));
 }
 
-export { summary };

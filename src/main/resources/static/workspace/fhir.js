@@ -80,13 +80,20 @@ export async function searchAll(type, params, limit = 1000) {
 
 const nextLink = bundle => (bundle.link || []).find(link => link.relation === 'next')?.url;
 
-export const read = reference => request(reference);
 export const search = (type, params) => request(type + '?' + new URLSearchParams(params).toString());
 export const create = resource => request(resource.resourceType, { method: 'POST', body: resource });
 export const update = resource => request(resource.resourceType + '/' + resource.id, { method: 'PUT', body: resource });
 export const operation = (path, parameters) => request(path, {
 	method: 'POST', body: { resourceType: 'Parameters', parameter: parameters }
 });
+
+/** A Parameters parameter's parts by name, each part's value[x] as it is (a Reference stays an object). */
+export function partsOf(parameter) {
+	return Object.fromEntries((parameter.part || []).map(part => {
+		const key = Object.keys(part).find(name => name.startsWith('value'));
+		return [part.name, key ? part[key] : undefined];
+	}));
+}
 
 /** The resources of a search Bundle, by type, following include/match order. */
 export function resources(bundle, type) {

@@ -1,20 +1,12 @@
 // Notifications that failed or are being retried, from $delivery-log: the coordinator chases the
 // hospital whose endpoint refuses them.
-import { request } from './fhir.js';
+import { request, partsOf } from './fhir.js';
 import { h, show, loading, date } from './ui.js';
-
-function partsOf(parameter) {
-	const values = {};
-	for (const part of parameter.part || []) {
-		const value = part.valueString ?? part.valueCode ?? part.valueUrl ?? part.valueInteger ?? part.valueDateTime ?? part.valueReference?.reference;
-		values[part.name] = value;
-	}
-	return values;
-}
 
 async function log(status) {
 	const result = await request('Subscription/$delivery-log?status=' + status + '&_count=100');
-	return (result.parameter || []).filter(parameter => parameter.name === 'notification').map(partsOf);
+	return (result.parameter || []).filter(parameter => parameter.name === 'notification').map(partsOf)
+		.map(notification => ({ ...notification, subscription: notification.subscription?.reference, focus: notification.focus?.reference }));
 }
 
 export async function showNotifications() {

@@ -20,7 +20,3 @@ export async function me() {
 }
 
 export const referenceTo = resource => resource.resourceType + '/' + resource.id;
-
-export function expertDisplay(practitionerRole, fallback) {
-	return practitionerRole?.practitioner?.display || fallback || 'Expert';
-}

@@ -1,8 +1,8 @@
 // The coordinator's queue: every open case by state and due date. Triage and awaiting records first,
 // since they wait on the centre or the referrer; overdue cases are listed again on their own.
-import { searchAll, resources } from './fhir.js';
+import { searchAll } from './fhir.js';
 import { h, show, loading, isOverdue, stateOf } from './ui.js';
-import { caseTable, patientsOf } from './worklist.js';
+import { caseTable, casesOf } from './worklist.js';
 
 const SECTIONS = [
 	['queue-triage', 'Triage: waiting for an expert', task => stateOf(task) === 'triage'],
@@ -16,9 +16,7 @@ export async function showQueue() {
 	const bundle = await searchAll('Task', {
 		status: 'requested,received,accepted,in-progress,on-hold', _sort: 'due', _include: 'Task:focus', _count: '200'
 	});
-	const requests = new Map(resources(bundle, 'ServiceRequest').map(request => ['ServiceRequest/' + request.id, request]));
-	const tasks = resources(bundle, 'Task');
-	const patients = await patientsOf([...requests.values()]);
+	const { tasks, requests, patients } = await casesOf(bundle);
 	const sections = SECTIONS.map(([id, title, belongs]) => {
 		const mine = tasks.filter(belongs);
 		return h('section', { class: 'mb-4', 'aria-labelledby': id + '-title' },

@@ -6,14 +6,15 @@ import { h, date, codeText, act } from './ui.js';
 /** Above this size a record is offered for download only: showing it would hold all of it in the page. */
 const SHOWN_UP_TO = 20 * 1024 * 1024;
 /**
- * The types shown in the page, each with how: text as text, images in an img, PDF in a frame. Exact media
- * types (parameters dropped), never the sender's own string: a "type" like application/pdf,text/html must not
- * make a framed page of the workspace's origin out of a record.
+ * The types shown in the page, each with how (text as text, images in an img, PDF in a frame) and the file
+ * extension a download of it gets. Exact media types (parameters dropped), never the sender's own string: a
+ * "type" like application/pdf,text/html must not make a framed page of the workspace's origin out of a record.
  */
-const SHOWN_TYPES = new Map([['text/plain', 'text'], ['text/markdown', 'text'], ['image/png', 'image'], ['image/jpeg', 'image'],
-	['image/gif', 'image'], ['image/webp', 'image'], ['application/pdf', 'pdf']]);
-const EXTENSIONS = { 'text/plain': 'txt', 'text/markdown': 'md', 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif',
-	'image/webp': 'webp', 'application/pdf': 'pdf' };
+const SHOWN_TYPES = new Map([
+	['text/plain', { how: 'text', extension: 'txt' }], ['text/markdown', { how: 'text', extension: 'md' }],
+	['image/png', { how: 'image', extension: 'png' }], ['image/jpeg', { how: 'image', extension: 'jpg' }],
+	['image/gif', { how: 'image', extension: 'gif' }], ['image/webp', { how: 'image', extension: 'webp' }],
+	['application/pdf', { how: 'pdf', extension: 'pdf' }]]);
 
 const mediaType = attachment => (attachment.contentType || '').split(';')[0].trim().toLowerCase();
 
@@ -58,7 +59,7 @@ async function blobOf(attachment) {
 
 async function showIn(viewer, attachment, blob) {
 	if (shownUrl) URL.revokeObjectURL(shownUrl);
-	const how = SHOWN_TYPES.get(blob.type);
+	const how = SHOWN_TYPES.get(blob.type)?.how;
 	const title = attachment.title || blob.type;
 	let content;
 	if (how === 'text') {
@@ -81,7 +82,7 @@ async function showIn(viewer, attachment, blob) {
 function download(attachment, blob, label) {
 	const url = URL.createObjectURL(blob);
 	const name = (label || 'record').replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-').substring(0, 60) || 'record';
-	const link = h('a', { href: url, download: name + '.' + (EXTENSIONS[blob.type] || 'bin') });
+	const link = h('a', { href: url, download: name + '.' + (SHOWN_TYPES.get(blob.type)?.extension || 'bin') });
 	document.body.append(link);
 	link.click();
 	link.remove();

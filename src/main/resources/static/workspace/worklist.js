@@ -14,16 +14,20 @@ export async function showWorklist() {
 		owner: referenceTo(person.practitionerRole), status: 'accepted,in-progress,on-hold',
 		_sort: 'due', _include: 'Task:focus', _count: '100'
 	});
-	const requests = new Map(resources(bundle, 'ServiceRequest').map(request => ['ServiceRequest/' + request.id, request]));
-	const tasks = resources(bundle, 'Task');
-	const patients = await patientsOf([...requests.values()]);
+	const { tasks, requests, patients } = await casesOf(bundle);
 	show('worklist', 'My cases', tasks.length === 0
 		? h('p', { id: 'worklist-empty' }, 'No open cases are assigned to you.')
 		: caseTable('worklist', tasks, requests, patients));
 }
 
+/** A Task search with its requests included, and the requests' patients: what a case table shows. */
+export async function casesOf(bundle) {
+	const requests = new Map(resources(bundle, 'ServiceRequest').map(request => ['ServiceRequest/' + request.id, request]));
+	return { tasks: resources(bundle, 'Task'), requests, patients: await patientsOf([...requests.values()]) };
+}
+
 /** The patients of these requests, read a hundred at a time. */
-export async function patientsOf(requests) {
+async function patientsOf(requests) {
 	const ids = [...new Set(requests.map(request => idOf(request.subject?.reference)).filter(Boolean))];
 	const batches = [];
 	for (let start = 0; start < ids.length; start += 100) {

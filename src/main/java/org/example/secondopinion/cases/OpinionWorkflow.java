@@ -11,7 +11,6 @@ import org.example.secondopinion.lifecycle.ExpertReference;
 import org.example.secondopinion.lifecycle.OpinionRules;
 import org.example.secondopinion.lifecycle.OpinionWrite;
 import org.example.secondopinion.lifecycle.RuleViolation;
-import org.example.secondopinion.profiles.SecondOpinionIg;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -95,7 +94,7 @@ public class OpinionWorkflow {
 
 	/** The reason the opinion gives for its amendment (extension so-amendment-reason); null when it gives none. */
 	private static String amendmentReason(DiagnosticReport opinion) {
-		Extension reason = opinion.getExtensionByUrl(SecondOpinionIg.AMENDMENT_REASON);
+		Extension reason = opinion.getExtensionByUrl(OpinionRules.AMENDMENT_REASON_EXTENSION);
 		return reason == null || reason.getValue() == null ? null : reason.getValue().primitiveValue();
 	}
 

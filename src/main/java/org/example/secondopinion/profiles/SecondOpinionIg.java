@@ -14,9 +14,6 @@ public final class SecondOpinionIg {
 	public static final String COMMUNICATION = STRUCTURE_DEFINITION_BASE + "so-communication";
 	public static final String EXPERT = STRUCTURE_DEFINITION_BASE + "so-expert";
 
-	/** Extension on an opinion: why a released opinion was amended (valueString). */
-	public static final String AMENDMENT_REASON = STRUCTURE_DEFINITION_BASE + "so-amendment-reason";
-
 	/** Our own codes (second-opinion, expert, bone-soft-tissue-tumour, ...). */
 	public static final String CODES = CODE_SYSTEM_BASE + "so-codes";
 

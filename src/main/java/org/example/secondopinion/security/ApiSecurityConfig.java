@@ -157,7 +157,7 @@ public class ApiSecurityConfig {
 	@Bean
 	public org.springframework.security.web.firewall.RequestRejectedHandler rejectedRequests() {
 		return (request, response, rejected) -> OperationOutcomeResponses.write(request, response, 400, IssueType.INVALID,
-				"The request is not valid HTTP for this server: " + rejected.getMessage());
+				OperationOutcomeResponses.NOT_VALID_HTTP + ": " + rejected.getMessage());
 	}
 
 	/** Tomcat's own error pages (HTML with its version) replaced by OperationOutcomes. */

@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -25,9 +24,9 @@ public class NormalizedPathsOnly extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String path = request.getRequestURI();
-		if (path != null && NOT_PLAIN.matcher(path.toLowerCase(Locale.ROOT)).find()) {
+		if (path != null && NOT_PLAIN.matcher(path).find()) {
 			OperationOutcomeResponses.write(request, response, 400, IssueType.INVALID,
-					"The request is not valid HTTP for this server: its path must not hold '.' or '..' segments, ';', '//' or '\\'");
+					OperationOutcomeResponses.NOT_VALID_HTTP + ": its path must not hold '.' or '..' segments, ';', '//' or '\\'");
 			return;
 		}
 		chain.doFilter(request, response);

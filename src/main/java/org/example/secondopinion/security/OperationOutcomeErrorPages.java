@@ -21,7 +21,7 @@ public class OperationOutcomeErrorPages extends ErrorReportValve {
 		try {
 			response.resetBuffer();
 			OperationOutcomeResponses.write(request, response, status, status >= 500 ? IssueType.EXCEPTION : IssueType.INVALID,
-					status >= 500 ? "The server could not process the request" : "The request is not valid HTTP for this server");
+					status >= 500 ? "The server could not process the request" : OperationOutcomeResponses.NOT_VALID_HTTP);
 		} catch (IOException | IllegalStateException ignored) {
 			// the client has gone or the response has started: nothing more to send
 		}

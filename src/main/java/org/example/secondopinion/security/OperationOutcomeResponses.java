@@ -20,6 +20,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  */
 public final class OperationOutcomeResponses {
 
+	/** How every refusal of a malformed request begins, whoever refuses it (Tomcat, Spring's firewall, our filters). */
+	public static final String NOT_VALID_HTTP = "The request is not valid HTTP for this server";
+
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 
 	private OperationOutcomeResponses() {}

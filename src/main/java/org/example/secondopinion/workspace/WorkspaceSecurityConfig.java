@@ -36,7 +36,7 @@ public class WorkspaceSecurityConfig {
 	public SecurityFilterChain workspaceSecurity(HttpSecurity http, SecurityProperties properties) throws Exception {
 		return http.securityMatcher("/workspace", "/workspace/**", "/webjars/**", "/favicon.ico")
 				.authorizeHttpRequests(requests -> requests
-						.requestMatchers(HttpMethod.GET, "/workspace", "/workspace/**", "/webjars/**", "/favicon.ico").permitAll()
+						.requestMatchers(HttpMethod.GET).permitAll() // any path of this chain's
 						.anyRequest().denyAll())
 				.csrf(csrf -> csrf.disable()) // GET only: nothing here changes state
 				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -2,21 +2,22 @@ package org.example.secondopinion.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.time.Instant;
+import java.util.List;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import org.example.secondopinion.cases.CaseSteps;
 import org.example.secondopinion.cases.SampleCase;
 import org.example.secondopinion.notify.NotificationReceiver;
 import org.example.secondopinion.notify.TestSubscriptions;
-import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.DocumentReference;
-import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
@@ -30,6 +31,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The workspace in a real Chromium against the real server: people sign in on the login page (SMART App
@@ -39,6 +41,9 @@ import org.openqa.selenium.support.ui.Select;
 class WorkspaceIT extends CaseSteps {
 
 	private static final String SD = "https://second-opinion.example.org/fhir/StructureDefinition/";
+
+	@Autowired
+	private SubscriptionRegistry registry;
 
 	private Browser browser;
 
@@ -198,7 +203,7 @@ class WorkspaceIT extends CaseSteps {
 			String endpoint = receiver.url("/down");
 			String subscription = client().create().resource(TestSubscriptions.criteria("Patient?family=" + family, endpoint))
 					.execute().getId().toUnqualifiedVersionless().getValue();
-			awaitActive(subscription);
+			TestSubscriptions.awaitRegistered(registry, subscription, Duration.ofSeconds(30), "subscription active");
 			client().create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(family))).execute();
 			Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
 			while (receiver.refusedCount() < 2 && Instant.now().isBefore(deadline)) {
@@ -364,18 +369,5 @@ class WorkspaceIT extends CaseSteps {
 	private static String inTriage(String bundle) {
 		assertThat(bundle).contains("\"code\": \"musculoskeletal-radiology\"");
 		return bundle.replace("\"code\": \"musculoskeletal-radiology\"", "\"code\": \"bone-soft-tissue-tumour\"");
-	}
-
-	private void awaitActive(String subscription) {
-		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-		while (Instant.now().isBefore(deadline)) {
-			org.hl7.fhir.r4.model.Subscription stored = client().read().resource(org.hl7.fhir.r4.model.Subscription.class)
-					.withId(new org.hl7.fhir.r4.model.IdType(subscription).getIdPart()).execute();
-			if (stored.getStatus() == org.hl7.fhir.r4.model.Subscription.SubscriptionStatus.ACTIVE) {
-				return;
-			}
-			NotificationReceiver.pause(Duration.ofMillis(100));
-		}
-		throw new AssertionError("subscription not active: " + subscription);
 	}
 }
