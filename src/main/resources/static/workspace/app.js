@@ -1,7 +1,7 @@
 // The workspace: a SMART app for the centre's experts and coordinators. It reads and writes only through
 // the public FHIR API with the signed-in person's token.
 import { signIn, completeSignIn, session, signOut } from './smart.js';
-import { h, say, clear } from './ui.js';
+import { h, say, clear, routeTo, isRouted } from './ui.js';
 import { showWorklist } from './worklist.js';
 import { showQueue } from './queue.js';
 import { showCase } from './casepage.js';
@@ -52,13 +52,15 @@ async function route() {
 	renderShell(current);
 	clear();
 	const hash = location.hash || homeOf(current.user.role);
+	const page = hash.substring(2);
+	routeTo(page);
 	for (const [pattern, view] of ROUTES) {
 		const match = hash.match(pattern);
 		if (match) {
 			try {
 				await view(match);
 			} catch (error) {
-				say(error.message);
+				if (isRouted(page)) say(error.message);
 			}
 			return;
 		}

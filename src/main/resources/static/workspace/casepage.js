@@ -34,7 +34,7 @@ export function caseOf(bundle) {
 }
 
 export async function showCase(id) {
-	show('case', 'Case', loading());
+	show('case/' + id, 'Case', loading());
 	const [bundle, completeness, person] = await Promise.all([
 		request('ServiceRequest/' + id + '/$case'),
 		request('ServiceRequest/' + id + '/$completeness').catch(() => null),
@@ -43,7 +43,7 @@ export async function showCase(id) {
 	const theCase = caseOf(bundle);
 	const viewer = h('section', { class: 'card card-body mb-3', id: 'viewer', 'aria-label': 'Record viewer', hidden: true });
 	const reload = () => showCase(id);
-	show('case', 'Case of ' + patientName(theCase.patient),
+	show('case/' + id, 'Case of ' + patientName(theCase.patient),
 		summaryCard(theCase),
 		h('div', { class: 'row g-3' },
 			h('div', { class: 'col-lg-6' },

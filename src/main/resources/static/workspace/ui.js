@@ -24,8 +24,21 @@ function append(element, children) {
 	}
 }
 
-/** Replaces the view and moves the keyboard focus to its heading, so screen readers announce the new page. */
+let routed = null;
+
+/** The page the router is showing now (the hash without '#/', e.g. case/123): only its view may draw. */
+export function routeTo(page) {
+	routed = page;
+}
+
+export const isRouted = page => page === routed;
+
+/**
+ * Replaces the view and moves the keyboard focus to its heading, so screen readers announce the new page.
+ * A view still loading when the person has gone to another page draws nothing.
+ */
 export function show(view, title, ...content) {
+	if (!isRouted(view)) return;
 	const main = document.getElementById('view');
 	const heading = h('h1', { class: 'h3 mb-3', tabindex: '-1' }, title);
 	main.replaceChildren(heading, ...content.flat());
