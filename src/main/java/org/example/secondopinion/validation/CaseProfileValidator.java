@@ -8,6 +8,7 @@ import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * Validates a resource against base R4 and, when it is part of a second-opinion case, against
  * our profile for it, whether or not it claims that profile in meta.profile. Uses HAPI's instance
- * validator with the server's validation support (base R4 definitions plus our stored guide).
+ * validator's settings and the server's validation support (base R4 definitions plus our stored guide),
+ * with its core validators reused ({@link ReusedInstanceValidators}).
  */
 @Component
 public class CaseProfileValidator {
@@ -35,7 +37,8 @@ public class CaseProfileValidator {
 	public CaseProfileValidator(FhirContext fhirContext, IInstanceValidatorModule instanceValidator,
 			ReferencedResources referencedResources) {
 		this.fhirContext = fhirContext;
-		this.validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
+		this.validator = fhirContext.newValidator().registerValidatorModule(
+				new ReusedInstanceValidators((FhirInstanceValidator) instanceValidator));
 		this.referencedResources = referencedResources;
 	}
 
