@@ -111,6 +111,7 @@ public class WriteGuard {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
 	public void deleted(RequestDetails request, IBaseResource resource) {
+		forget(request, resource);
 		Actor actor = access.actor(request);
 		access.enforce(access.policy().change(actor, Interaction.DELETE, resource.fhirType(), access.membership(resource), false),
 				resource.getIdElement().withResourceType(resource.fhirType()));
@@ -202,8 +203,10 @@ public class WriteGuard {
 				access.enforce(access.policy().opinionOn(actor, requestsOf((DiagnosticReport) previous)), resource.getIdElement());
 			}
 		}
-		access.enforce(access.policy().contents(actor, access.membership(resource), new LinkedHashSet<>(targets.values())),
+		Membership membership = access.membership(resource);
+		access.enforce(access.policy().contents(actor, membership, new LinkedHashSet<>(targets.values())),
 				resource.getIdElement());
+		remember(request, membership);
 	}
 
 	/** An opinion or one of the hospital's own reports, judged on what it is based on as stored. */
@@ -290,11 +293,30 @@ public class WriteGuard {
 		targets.put(path + " " + key, target);
 	}
 
-	@SuppressWarnings("unchecked")
 	private Membership lookedUp(String reference, RequestDetails request) {
-		Map<String, Optional<Membership>> cache = request == null ? new HashMap<>()
+		return lookedUp(request).computeIfAbsent(reference, key -> access.stored(new IdType(key)).map(access::membership)).orElse(null);
+	}
+
+	/**
+	 * What this request has written is known without reading it back: a transaction's entries refer to each
+	 * other, and each is judged here, just before commit, as it is stored. A deleted one is read again.
+	 */
+	private void remember(RequestDetails request, Membership written) {
+		if (request != null && !written.id().isEmpty()) {
+			lookedUp(request).put(written.id(), Optional.of(written));
+		}
+	}
+
+	private void forget(RequestDetails request, IBaseResource deleted) {
+		if (request != null) {
+			lookedUp(request).remove(deleted.getIdElement().toUnqualifiedVersionless().withResourceType(deleted.fhirType()).getValue());
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Optional<Membership>> lookedUp(RequestDetails request) {
+		return request == null ? new HashMap<>()
 				: (Map<String, Optional<Membership>>) request.getUserData().computeIfAbsent(TARGETS, key -> new HashMap<>());
-		return cache.computeIfAbsent(reference, key -> access.stored(new IdType(key)).map(access::membership)).orElse(null);
 	}
 
 	/** HAPI's answer for a reference to a resource that does not exist, word for word. */
