@@ -35,8 +35,22 @@ public record Caller(String clientId, Role role, List<SmartScope> scopes, String
 	/** The caller of the current request, if it came with a valid token. */
 	public static Optional<Caller> current() {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-		return authentication instanceof JwtAuthenticationToken token ? Optional.of(of(token.getToken())) : Optional.empty();
+		if (!(authentication instanceof JwtAuthenticationToken token)) {
+			return Optional.empty();
+		}
+		// asked many times per request (every access decision, every audit record of a search page): the
+		// token's claims are read once. Kept by identity: each request decodes its own token object.
+		LastRead last = LAST_READ.get();
+		if (last == null || last.token() != token.getToken()) {
+			last = new LastRead(token.getToken(), of(token.getToken()));
+			LAST_READ.set(last);
+		}
+		return Optional.of(last.caller());
 	}
+
+	private record LastRead(Jwt token, Caller caller) {}
+
+	private static final ThreadLocal<LastRead> LAST_READ = new ThreadLocal<>();
 
 	public static Caller of(Jwt token) {
 		String clientId = Optional.ofNullable(token.getClaimAsString("client_id")).orElse(token.getSubject());
