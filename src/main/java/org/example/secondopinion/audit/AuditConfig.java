@@ -2,7 +2,6 @@ package org.example.secondopinion.audit;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
-import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import javax.sql.DataSource;
 import org.example.secondopinion.config.FhirServerExtension;
 import org.example.secondopinion.config.FhirServerProperties;
@@ -11,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.orm.jpa.JpaTransactionManager;
 
 /**
- * The audit trail (IHE Basic Audit Log Patterns): HAPI's BALP interceptor records every read, search,
+ * The audit trail (IHE Basic Audit Log Patterns): {@link AuditCapture} records every read, search,
  * create, update and delete, with the patient(s) concerned; {@link FailedRequestAudit} and the security
  * layer record what was refused or failed. The records are kept in tables of their own, beside HAPI's
  * storage ({@link AuditRecords}), written as {@link AuditTrail} says, served as AuditEvents to
@@ -40,7 +39,7 @@ public class AuditConfig {
 	public FhirServerExtension auditInterceptors(AuditTrail trail, AuditRecords records, FhirServerProperties properties,
 			IInterceptorService storageInterceptors) {
 		return server -> {
-			server.registerInterceptor(new BalpAuditCaptureInterceptor(trail::record, new TokenAuditContext()));
+			server.registerInterceptor(new AuditCapture(trail::record, new TokenAuditContext()));
 			server.registerInterceptor(new FailedRequestAudit(trail));
 			server.registerInterceptor(trail);
 			server.registerProvider(new AuditEventProvider(records, new ShownAsStored(storageInterceptors), properties.defaultPageSize(), properties.maxPageSize()));

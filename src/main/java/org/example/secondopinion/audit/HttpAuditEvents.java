@@ -10,7 +10,7 @@ import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Coding;
 
 /**
- * AuditEvents of what HAPI's BALP interceptor does not see: requests that were refused or failed (BALP
+ * AuditEvents of what {@link AuditCapture} does not see: requests that were refused or failed (BALP
  * records what was done, always as a success) and the streamed Binary uploads and downloads, which pass
  * beside HAPI's REST layer. Same shape as BALP's: type {@code rest}, the REST interaction as subtype, the
  * client and its network address as agent, the server as source. The outcome is {@code 0} for a

@@ -1,0 +1,240 @@
+package org.example.secondopinion.audit;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
+import ca.uhn.fhir.storage.interceptor.balp.BalpProfileEnum;
+import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
+import ca.uhn.fhir.util.UrlUtil;
+import ca.uhn.fhir.interceptor.auth.CompartmentSearchParameterModifications;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
+import org.hl7.fhir.r4.model.Coding;
+
+/**
+ * Records who read, searched, created, updated or deleted what, as IHE's Basic Audit Log Patterns (BALP)
+ * describe, with HAPI's definitions of the BALP profiles ({@link BalpProfileEnum}): a read or search of a
+ * patient's data gives one record per patient concerned (a search page of 45 patients gives 45), anything
+ * else one basic record; a write gives one record naming the resource and every patient it concerns.
+ *
+ * <p>Written here rather than taken from HAPI's BALP interceptor, which makes the same records: that one
+ * builds each record from nothing, parsing the same one-line narrative with a new XHTML parser every time,
+ * which was a sixth of the CPU time of a search of 45 patients. Here what the records of one request share
+ * (their agents, the server, the request id, the query) is made once per request and copied into each, and
+ * a record carries no narrative: it is optional and said nothing a reader needs. One difference in what is
+ * recorded: a patient is named by their id without version, so a search page holding 45 requests and their
+ * 45 patients ({@code _include}) has 45 records, not 90.
+ */
+@Interceptor
+public class AuditCapture {
+
+	private static final String USER_DATA = AuditCapture.class.getName();
+	private static final String REQUEST_ID_SYSTEM = "https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType";
+
+	private final Consumer<AuditEvent> trail;
+	private final IBalpAuditContextServices context;
+
+	public AuditCapture(Consumer<AuditEvent> trail, IBalpAuditContextServices context) {
+		this.trail = trail;
+		this.context = context;
+	}
+
+	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
+	public void shown(IPreResourceShowDetails shown, ServletRequestDetails request) {
+		if (request == null) {
+			return;
+		}
+		switch (request.getRestOperationType()) {
+			case SEARCH_TYPE, SEARCH_SYSTEM, GET_PAGE -> searched(shown.getAllResources(), request);
+			case READ, VREAD -> {
+				IBaseResource resource = shown.size() == 1 ? shown.getResource(0) : null;
+				if (resource != null) {
+					read(resource, request);
+				}
+			}
+			default -> {
+				// what an operation shows is recorded by the reads and searches it is made of
+			}
+		}
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void created(IBaseResource resource, ServletRequestDetails request) {
+		written(resource, request, BalpProfileEnum.BASIC_CREATE, BalpProfileEnum.PATIENT_CREATE);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void updated(IBaseResource previous, IBaseResource resource, ServletRequestDetails request) {
+		written(resource, request, BalpProfileEnum.BASIC_UPDATE, BalpProfileEnum.PATIENT_UPDATE);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+	public void deleted(IBaseResource resource, ServletRequestDetails request) {
+		written(resource, request, BalpProfileEnum.BASIC_DELETE, BalpProfileEnum.PATIENT_DELETE);
+	}
+
+	private void searched(List<IBaseResource> page, ServletRequestDetails request) {
+		Set<String> patients = new TreeSet<>();
+		page.forEach(resource -> patients.addAll(patientsOf(resource, request)));
+		if (patients.isEmpty()) {
+			trail.accept(record(request, BalpProfileEnum.BASIC_QUERY));
+		}
+		for (String patient : patients) {
+			AuditEvent event = record(request, BalpProfileEnum.PATIENT_QUERY);
+			addPatient(event, patient);
+			trail.accept(event);
+		}
+	}
+
+	private void read(IBaseResource resource, ServletRequestDetails request) {
+		String id = idOf(resource, request);
+		Set<String> patients = patientsOf(resource, request);
+		if (patients.isEmpty()) {
+			AuditEvent event = record(request, BalpProfileEnum.BASIC_READ);
+			addData(event, id);
+			trail.accept(event);
+		}
+		for (String patient : patients) {
+			AuditEvent event = record(request, BalpProfileEnum.PATIENT_READ);
+			addData(event, id);
+			addPatient(event, patient);
+			trail.accept(event);
+		}
+	}
+
+	private void written(IBaseResource resource, ServletRequestDetails request, BalpProfileEnum basic, BalpProfileEnum ofPatients) {
+		if (request == null) {
+			return;
+		}
+		Set<String> patients = patientsOf(resource, request);
+		AuditEvent event = record(request, patients.isEmpty() ? basic : ofPatients);
+		addData(event, idOf(resource, request));
+		patients.forEach(patient -> addPatient(event, patient));
+		trail.accept(event);
+	}
+
+	/** A new record of the request: a copy of what its records of this kind share, stamped now. */
+	private AuditEvent record(ServletRequestDetails request, BalpProfileEnum profile) {
+		@SuppressWarnings("unchecked")
+		Map<BalpProfileEnum, AuditEvent> shared = (Map<BalpProfileEnum, AuditEvent>)
+				request.getUserData().computeIfAbsent(USER_DATA, key -> new EnumMap<>(BalpProfileEnum.class));
+		AuditEvent event = shared.computeIfAbsent(profile, kind -> sharedPart(request, kind)).copy();
+		event.setRecorded(new Date());
+		return event;
+	}
+
+	private AuditEvent sharedPart(ServletRequestDetails request, BalpProfileEnum profile) {
+		AuditEvent event = new AuditEvent();
+		event.getMeta().addProfile(profile.getProfileUrl());
+		event.getType().setSystem(BalpConstants.CS_AUDIT_EVENT_TYPE).setCode("rest").setDisplay("Restful Operation");
+		String interaction = (request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE
+				? RestOperationTypeEnum.SEARCH_TYPE : request.getRestOperationType()).getCode();
+		event.addSubtype().setSystem(BalpConstants.CS_RESTFUL_INTERACTION).setCode(interaction).setDisplay(interaction);
+		event.setAction(profile.getAction());
+		event.setOutcome(AuditEvent.AuditEventOutcome._0);
+		String server = request.getFhirServerBase();
+		event.getSource().getObserver().setDisplay(server);
+
+		String address = context.getNetworkAddress(request);
+		AuditEvent.AuditEventAgentComponent client = event.addAgent().setRequestor(false);
+		client.setWho(context.getAgentClientWho(request));
+		client.getWho().setDisplay(address);
+		client.getType().addCoding(profile.getAgentClientTypeCoding());
+		client.getNetwork().setAddress(address).setType(context.getNetworkAddressType(request));
+
+		AuditEvent.AuditEventAgentComponent serverAgent = event.addAgent().setRequestor(false);
+		serverAgent.getType().addCoding(profile.getAgentServerTypeCoding());
+		serverAgent.getWho().setDisplay(server);
+		serverAgent.getNetwork().setAddress(server);
+
+		AuditEvent.AuditEventAgentComponent user = event.addAgent().setRequestor(true);
+		user.getType().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient"));
+		user.setWho(context.getAgentUserWho(request));
+
+		event.addEntity().getType().setSystem(REQUEST_ID_SYSTEM).setCode("XrequestId");
+		event.getEntity().get(0).getWhat().getIdentifier().setValue(request.getRequestId());
+
+		if (profile == BalpProfileEnum.BASIC_QUERY || profile == BalpProfileEnum.PATIENT_QUERY) {
+			AuditEventEntityComponent query = event.addEntity();
+			query.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE)
+					.setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
+					.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
+			query.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(BalpConstants.CS_OBJECT_ROLE_24_QUERY).setDisplay("Query");
+			query.setDescription(request.getRequestType().name() + " " + request.getCompleteUrl());
+			query.setQuery(queryOf(request).getBytes(StandardCharsets.UTF_8));
+		}
+		return event;
+	}
+
+	/** The search as the server understood it: its base, path and every parameter, encoded. */
+	private static String queryOf(ServletRequestDetails request) {
+		String parameters = request.getParameters().entrySet().stream()
+				.flatMap(parameter -> java.util.Arrays.stream(parameter.getValue())
+						.map(value -> UrlUtil.escapeUrlParam(parameter.getKey()) + "=" + UrlUtil.escapeUrlParam(value)))
+				.collect(Collectors.joining("&"));
+		String query = request.getFhirServerBase() + "/" + request.getRequestPath();
+		return parameters.isEmpty() ? query : query + "?" + parameters;
+	}
+
+	private static void addData(AuditEvent event, String id) {
+		AuditEventEntityComponent data = event.addEntity();
+		data.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE)
+				.setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
+				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
+		data.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE)
+				.setCode(BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE)
+				.setDisplay(BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE_DISPLAY);
+		data.getWhat().setReference(id);
+	}
+
+	private static void addPatient(AuditEvent event, String patient) {
+		AuditEventEntityComponent entity = event.addEntity();
+		entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE)
+				.setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON)
+				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY);
+		entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE)
+				.setCode(BalpConstants.CS_OBJECT_ROLE_1_PATIENT)
+				.setDisplay(BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY);
+		entity.getWhat().setReference(patient);
+	}
+
+	private String idOf(IBaseResource resource, ServletRequestDetails request) {
+		return context.massageResourceIdForStorage(request, resource, resource.getIdElement());
+	}
+
+	/**
+	 * The patients whose compartment the resource is in: itself for a Patient. By id without version, so that
+	 * a page holding a patient's request and the patient itself (an {@code _include}) has one record of them.
+	 */
+	private Set<String> patientsOf(IBaseResource resource, ServletRequestDetails request) {
+		FhirContext fhirContext = request.getFhirContext();
+		String type = fhirContext.getResourceType(resource);
+		if ("Patient".equals(type)) {
+			return Set.of(context.massageResourceIdForStorage(request, resource, resource.getIdElement().toVersionless()));
+		}
+		if (fhirContext.getResourceDefinition(type).getSearchParamsForCompartmentName("Patient").isEmpty()) {
+			return Set.of();
+		}
+		return fhirContext.newTerser()
+				.getCompartmentOwnersForResource("Patient", resource,
+						CompartmentSearchParameterModifications.fromAdditionalAndOmittedSPNames(type, Set.of(), Set.of()))
+				.stream()
+				.map(owner -> context.massageResourceIdForStorage(request, resource, owner.toVersionless()))
+				.collect(Collectors.toCollection(TreeSet::new));
+	}
+}
