@@ -191,26 +191,23 @@ public class AuditCapture {
 		return parameters.isEmpty() ? query : query + "?" + parameters;
 	}
 
+	/** The resource read or written. */
 	private static void addData(AuditEvent event, String id) {
-		AuditEventEntityComponent data = event.addEntity();
-		data.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE)
-				.setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT)
-				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY);
-		data.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE)
-				.setCode(BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE)
-				.setDisplay(BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE_DISPLAY);
-		data.getWhat().setReference(id);
+		addEntity(event, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT_DISPLAY,
+				BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE, BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE_DISPLAY, id);
 	}
 
+	/** A patient the record concerns. */
 	private static void addPatient(AuditEvent event, String patient) {
+		addEntity(event, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY,
+				BalpConstants.CS_OBJECT_ROLE_1_PATIENT, BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY, patient);
+	}
+
+	private static void addEntity(AuditEvent event, String type, String typeDisplay, String role, String roleDisplay, String reference) {
 		AuditEventEntityComponent entity = event.addEntity();
-		entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE)
-				.setCode(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON)
-				.setDisplay(BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON_DISPLAY);
-		entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE)
-				.setCode(BalpConstants.CS_OBJECT_ROLE_1_PATIENT)
-				.setDisplay(BalpConstants.CS_OBJECT_ROLE_1_PATIENT_DISPLAY);
-		entity.getWhat().setReference(patient);
+		entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode(type).setDisplay(typeDisplay);
+		entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode(role).setDisplay(roleDisplay);
+		entity.getWhat().setReference(reference);
 	}
 
 	private String idOf(IBaseResource resource, ServletRequestDetails request) {
