@@ -9,6 +9,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.jpa.searchparam.extractor.PathAndRef;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.util.FhirTerser;
 import java.util.HashMap;
@@ -58,6 +59,7 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 public class WriteGuard {
 
 	private static final String TARGETS = WriteGuard.class.getName() + ".targets";
+	private static final String WRITTEN = WriteGuard.class.getName() + ".written";
 
 	private final CaseAccess access;
 	private final ReferencedLabels referencedLabels;
@@ -111,7 +113,6 @@ public class WriteGuard {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
 	public void deleted(RequestDetails request, IBaseResource resource) {
-		forget(request, resource);
 		Actor actor = access.actor(request);
 		access.enforce(access.policy().change(actor, Interaction.DELETE, resource.fhirType(), access.membership(resource), false),
 				resource.getIdElement().withResourceType(resource.fhirType()));
@@ -135,14 +136,14 @@ public class WriteGuard {
 	}
 
 	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = InterceptorOrder.WRITE_GUARD_CONTENTS)
-	public void createdContents(RequestDetails request, IBaseResource resource) {
-		checkContents(request, null, resource);
+	public void createdContents(RequestDetails request, IBaseResource resource, TransactionDetails transaction) {
+		checkContents(request, transaction, null, resource);
 	}
 
 	/** HAPI passes the old resource first and the new one second: the new one is judged. */
 	@Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED, order = InterceptorOrder.WRITE_GUARD_CONTENTS)
-	public void updatedContents(RequestDetails request, IBaseResource previous, IBaseResource updated) {
-		checkContents(request, previous, updated);
+	public void updatedContents(RequestDetails request, IBaseResource previous, IBaseResource updated, TransactionDetails transaction) {
+		checkContents(request, transaction, previous, updated);
 	}
 
 	/**
@@ -154,7 +155,7 @@ public class WriteGuard {
 		if (!actor.role().isConfined()) {
 			return;
 		}
-		refuseUnreachable(actor, targets(resource, request));
+		refuseUnreachable(actor, targets(resource, request, null));
 		if (resource instanceof Subscription subscription && subscription.hasCriteria()) {
 			String criteria = subscription.getCriteria();
 			int query = criteria.indexOf('?');
@@ -178,7 +179,7 @@ public class WriteGuard {
 		// else: the server's own write that set its labels itself (a streamed upload)
 	}
 
-	private void checkContents(RequestDetails request, IBaseResource previous, IBaseResource stored) {
+	private void checkContents(RequestDetails request, TransactionDetails transaction, IBaseResource previous, IBaseResource stored) {
 		Actor actor = access.actor(request);
 		if (actor.role() == Role.SERVER) {
 			return;
@@ -188,7 +189,7 @@ public class WriteGuard {
 			// again with its references resolved (an owner given as urn:uuid: is known only now)
 			access.enforce(access.policy().taskChange(actor, previous instanceof Task before ? facts(before) : null, facts(task)), null);
 		}
-		Map<String, Membership> targets = targets(resource, request);
+		Map<String, Membership> targets = targets(resource, request, transaction);
 		if (actor.role().isConfined()) {
 			refuseUnreachable(actor, targets);
 		}
@@ -206,7 +207,7 @@ public class WriteGuard {
 		Membership membership = access.membership(resource);
 		access.enforce(access.policy().contents(actor, membership, new LinkedHashSet<>(targets.values())),
 				resource.getIdElement());
-		remember(request, membership);
+		remember(transaction, membership);
 	}
 
 	/** An opinion or one of the hospital's own reports, judged on what it is based on as stored. */
@@ -254,24 +255,25 @@ public class WriteGuard {
 	 * paths), its other references, and the stored files its attachments name. A reference that resolves
 	 * to nothing is answered as HAPI answers it; for a confined caller, also one HAPI does not index.
 	 */
-	private Map<String, Membership> targets(IBaseResource resource, RequestDetails request) {
+	private Map<String, Membership> targets(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
 		Map<String, Membership> targets = new LinkedHashMap<>();
 		Actor actor = access.actor(request);
 		for (PathAndRef link : links.extractResourceLinks(resource, false)) {
 			IIdType id = link.getRef() == null ? null : link.getRef().getReferenceElement();
-			addTarget(targets, link.getPath(), id, request, actor);
+			addTarget(targets, link.getPath(), id, request, transaction, actor);
 		}
 		FhirTerser terser = fhirContext.newTerser();
 		terser.getAllResourceReferences(resource).forEach(info -> addTarget(targets,
-				resource.fhirType() + "." + info.getName(), info.getResourceReference().getReferenceElement(), request, actor));
+				resource.fhirType() + "." + info.getName(), info.getResourceReference().getReferenceElement(), request, transaction, actor));
 		terser.getAllPopulatedChildElementsOfType(resource, Attachment.class).stream()
 				.map(attachment -> AssignedCases.binaryIn(attachment.getUrl()))
 				.flatMap(Optional::stream)
-				.forEach(binary -> addTarget(targets, resource.fhirType() + ".content.attachment.url", new IdType(binary), request, actor));
+				.forEach(binary -> addTarget(targets, resource.fhirType() + ".content.attachment.url", new IdType(binary), request, transaction, actor));
 		return targets;
 	}
 
-	private void addTarget(Map<String, Membership> targets, String path, IIdType id, RequestDetails request, Actor actor) {
+	private void addTarget(Map<String, Membership> targets, String path, IIdType id, RequestDetails request,
+			TransactionDetails transaction, Actor actor) {
 		// a conditional reference (Patient?identifier=...) is resolved by a search, which SearchGuard narrows
 		boolean conditional = id != null && id.getValue() != null && id.getValue().contains("?");
 		if (id == null || conditional || !id.hasResourceType() || !id.hasIdPart() || id.isAbsolute() || id.isLocal()
@@ -283,7 +285,10 @@ public class WriteGuard {
 		if (targets.values().stream().anyMatch(known -> known.id().equals(key))) {
 			return;
 		}
-		Membership target = lookedUp(key, request);
+		Membership target = written(transaction).get(key);
+		if (target == null) {
+			target = lookedUp(key, request);
+		}
 		if (target == null) {
 			if (actor.role().isConfined()) {
 				throw referenceNotFound(key, path);
@@ -298,19 +303,19 @@ public class WriteGuard {
 	}
 
 	/**
-	 * What this request has written is known without reading it back: a transaction's entries refer to each
-	 * other, and each is judged here, just before commit, as it is stored. A deleted one is read again.
+	 * What a database transaction has written is known without reading it back: a FHIR transaction's entries
+	 * refer to each other, and each is judged here, just before commit, as it is stored. Kept with HAPI's
+	 * details of that database transaction, so it ends with it: a batch entry that rolls back leaves nothing
+	 * for the next entry (each has its own).
 	 */
-	private void remember(RequestDetails request, Membership written) {
-		if (request != null && !written.id().isEmpty()) {
-			lookedUp(request).put(written.id(), Optional.of(written));
+	private static void remember(TransactionDetails transaction, Membership membership) {
+		if (transaction != null && !membership.id().isEmpty()) {
+			written(transaction).put(membership.id(), membership);
 		}
 	}
 
-	private void forget(RequestDetails request, IBaseResource deleted) {
-		if (request != null) {
-			lookedUp(request).remove(deleted.getIdElement().toUnqualifiedVersionless().withResourceType(deleted.fhirType()).getValue());
-		}
+	private static Map<String, Membership> written(TransactionDetails transaction) {
+		return transaction == null ? Map.of() : transaction.getOrCreateUserData(WRITTEN, HashMap::new);
 	}
 
 	@SuppressWarnings("unchecked")

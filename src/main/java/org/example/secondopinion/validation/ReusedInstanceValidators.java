@@ -49,12 +49,15 @@ import org.hl7.fhir.r5.utils.xver.XVerExtensionManagerOld;
  * column are those of the JSON form, and its location (a FHIRPath, which the server reports) is the same.
  *
  * <p>The core validator clears its per-resource state at the start of each validation but keeps a record of
- * the codes it saw; a validator is therefore retired after {@value #USES} resources, which bounds what it
- * holds. One that failed with an exception is not reused.
+ * the codes it saw, which holds on to the resources they came from; a validator is therefore retired after
+ * {@value #USES} resources, and at most {@value #KEPT} are kept between validations, which bounds what they
+ * hold. One that failed with an exception is not reused.
  */
 public class ReusedInstanceValidators implements IValidatorModule {
 
-	static final int USES = 200;
+	static final int USES = 50;
+	/** About the number of validations running at once on a small server; more are made when needed and dropped after. */
+	static final int KEPT = 4;
 
 	private final FhirInstanceValidator settings;
 	private final IWorkerContext worker;
@@ -74,7 +77,7 @@ public class ReusedInstanceValidators implements IValidatorModule {
 			validator = new Reusable(settings, worker);
 		}
 		List<ValidationMessage> messages = validator.validate(context);
-		if (validator.uses < USES) {
+		if (validator.uses < USES && idle.size() < KEPT) {
 			idle.offerFirst(validator);
 		}
 		messages.forEach(message -> context.addValidationMessage(asHapiMessage(message)));
