@@ -89,29 +89,33 @@ public class AuditCapture {
 	private void searched(List<IBaseResource> page, ServletRequestDetails request) {
 		Set<String> patients = new TreeSet<>();
 		page.forEach(resource -> patients.addAll(patientsOf(resource, request)));
-		if (patients.isEmpty()) {
-			trail.accept(record(sharedPart(request, BalpProfileEnum.BASIC_QUERY)));
-		}
-		AuditEvent shared = patients.isEmpty() ? null : sharedPart(request, BalpProfileEnum.PATIENT_QUERY);
-		for (String patient : patients) {
-			AuditEvent event = record(shared);
-			addPatient(event, patient);
-			trail.accept(event);
-		}
+		recordPerPatient(request, patients, BalpProfileEnum.BASIC_QUERY, BalpProfileEnum.PATIENT_QUERY, event -> {});
 	}
 
 	private void read(IBaseResource resource, ServletRequestDetails request) {
 		String id = idOf(resource, request);
-		Set<String> patients = patientsOf(resource, request);
+		recordPerPatient(request, patientsOf(resource, request), BalpProfileEnum.BASIC_READ, BalpProfileEnum.PATIENT_READ,
+				event -> addData(event, id));
+	}
+
+	/**
+	 * One basic record when no patient is concerned, else one per patient. What those share is made once
+	 * for this read or search page and copied into each; not kept with the request, as a batch's entries
+	 * share their request's data and HAPI runs a batch's reads and searches in parallel.
+	 */
+	private void recordPerPatient(ServletRequestDetails request, Set<String> patients, BalpProfileEnum basic,
+			BalpProfileEnum ofPatient, Consumer<AuditEvent> details) {
 		if (patients.isEmpty()) {
-			AuditEvent event = record(sharedPart(request, BalpProfileEnum.BASIC_READ));
-			addData(event, id);
+			AuditEvent event = sharedPart(request, basic);
+			details.accept(event);
 			trail.accept(event);
+			return;
 		}
-		AuditEvent shared = patients.isEmpty() ? null : sharedPart(request, BalpProfileEnum.PATIENT_READ);
+		AuditEvent shared = sharedPart(request, ofPatient);
 		for (String patient : patients) {
-			AuditEvent event = record(shared);
-			addData(event, id);
+			AuditEvent event = shared.copy();
+			event.setRecorded(new Date());
+			details.accept(event);
 			addPatient(event, patient);
 			trail.accept(event);
 		}
@@ -122,25 +126,16 @@ public class AuditCapture {
 			return;
 		}
 		Set<String> patients = patientsOf(resource, request);
-		AuditEvent event = record(sharedPart(request, patients.isEmpty() ? basic : ofPatients));
+		AuditEvent event = sharedPart(request, patients.isEmpty() ? basic : ofPatients);
 		addData(event, idOf(resource, request));
 		patients.forEach(patient -> addPatient(event, patient));
 		trail.accept(event);
 	}
 
-	/**
-	 * A new record: a copy of what the records of one read, search page or write share, stamped now. Built
-	 * for each of those, not kept with the request: a batch's entries share their request's data, and HAPI
-	 * runs a batch's reads and searches in parallel.
-	 */
-	private static AuditEvent record(AuditEvent shared) {
-		AuditEvent event = shared.copy();
-		event.setRecorded(new Date());
-		return event;
-	}
-
+	/** What every record of this read, search page or write has, stamped now. */
 	private AuditEvent sharedPart(ServletRequestDetails request, BalpProfileEnum profile) {
 		AuditEvent event = new AuditEvent();
+		event.setRecorded(new Date());
 		event.getMeta().addProfile(profile.getProfileUrl());
 		event.getType().setSystem(BalpConstants.CS_AUDIT_EVENT_TYPE).setCode("rest").setDisplay("Restful Operation");
 		String interaction = (request.getRestOperationType() == RestOperationTypeEnum.GET_PAGE

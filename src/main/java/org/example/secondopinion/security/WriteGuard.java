@@ -285,10 +285,7 @@ public class WriteGuard {
 		if (targets.values().stream().anyMatch(known -> known.id().equals(key))) {
 			return;
 		}
-		Membership target = written(transaction).get(key);
-		if (target == null) {
-			target = lookedUp(key, request);
-		}
+		Membership target = lookedUp(key, request, transaction);
 		if (target == null) {
 			if (actor.role().isConfined()) {
 				throw referenceNotFound(key, path);
@@ -298,8 +295,16 @@ public class WriteGuard {
 		targets.put(path + " " + key, target);
 	}
 
-	private Membership lookedUp(String reference, RequestDetails request) {
-		return lookedUp(request).computeIfAbsent(reference, key -> access.stored(new IdType(key)).map(access::membership)).orElse(null);
+	/** What this database transaction wrote under that id, or else the stored resource (read once per request). */
+	@SuppressWarnings("unchecked")
+	private Membership lookedUp(String reference, RequestDetails request, TransactionDetails transaction) {
+		Membership written = written(transaction).get(reference);
+		if (written != null) {
+			return written;
+		}
+		Map<String, Optional<Membership>> cache = request == null ? new HashMap<>()
+				: (Map<String, Optional<Membership>>) request.getUserData().computeIfAbsent(TARGETS, key -> new HashMap<>());
+		return cache.computeIfAbsent(reference, key -> access.stored(new IdType(key)).map(access::membership)).orElse(null);
 	}
 
 	/**
@@ -316,12 +321,6 @@ public class WriteGuard {
 
 	private static Map<String, Membership> written(TransactionDetails transaction) {
 		return transaction == null ? Map.of() : transaction.getOrCreateUserData(WRITTEN, HashMap::new);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, Optional<Membership>> lookedUp(RequestDetails request) {
-		return request == null ? new HashMap<>()
-				: (Map<String, Optional<Membership>>) request.getUserData().computeIfAbsent(TARGETS, key -> new HashMap<>());
 	}
 
 	/** HAPI's answer for a reference to a resource that does not exist, word for word. */
